@@ -1,0 +1,73 @@
+"""rectifiers: a pure-NumPy deep-learning micro-framework built around the rectifier family.
+
+Layers of the package, each importing only from the ones above it:
+
+    kernels/      NumPy forward/backward functions on arrays (no tensors)
+    autograd/     Tensor, Function, the backward engine, no_grad, gradcheck
+    functional    the kernels wrapped as differentiable functions
+    layers/, activations/, init   modules with parameters
+    optim/, data/, training       learning
+"""
+
+from . import autograd
+from .autograd import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.ops import (
+    abs,
+    concatenate,
+    exp,
+    flatten,
+    log,
+    matmul,
+    maximum,
+    permute,
+    reshape,
+    sigmoid,
+    sqrt,
+    squeeze,
+    stack,
+    tanh,
+    transpose,
+    unsqueeze,
+    where,
+)
+from .creation import arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .random import default_generator, manual_seed
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor",
+    "abs",
+    "arange",
+    "autograd",
+    "concatenate",
+    "default_generator",
+    "enable_grad",
+    "exp",
+    "flatten",
+    "full",
+    "is_grad_enabled",
+    "log",
+    "manual_seed",
+    "matmul",
+    "maximum",
+    "no_grad",
+    "ones",
+    "ones_like",
+    "permute",
+    "rand",
+    "randn",
+    "reshape",
+    "set_grad_enabled",
+    "sigmoid",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "tanh",
+    "tensor",
+    "transpose",
+    "unsqueeze",
+    "where",
+    "zeros",
+    "zeros_like",
+]

@@ -1,0 +1,132 @@
+"""The backward pass: walk the graph from the output back to the leaves.
+
+Each ``Function`` runs its backward once, after every gradient flowing into
+its output has arrived (a function used twice receives two contributions
+that are added first). The engine therefore
+
+1. counts, for every function reachable from the output, how many consumers
+   it has (``_count_consumers``, an explicit stack, no recursion: a network
+   a thousand layers deep is fine), then
+2. pops functions whose count has dropped to zero, runs their backward and
+   hands each input's gradient on: to ``tensor.grad`` for a leaf (a tensor
+   the user created, e.g. a parameter), to the producing function otherwise.
+
+Unless ``retain_graph=True``, each function drops what it saved as soon as
+its backward has run, so memory is freed during the pass, and a second
+backward through the same graph is an error rather than a wrong answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .function import Function
+    from .tensor import Tensor
+
+FREED_GRAPH_MESSAGE = (
+    "trying to backward through the graph a second time: its saved arrays were freed "
+    "after the first backward. Pass retain_graph=True to the first backward() if you "
+    "need to go through it again."
+)
+
+
+def backward(root: Tensor, grad: np.ndarray | None = None, retain_graph: bool = False) -> None:
+    """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() called on a tensor that does not require grad: nothing in its "
+            "history requires grad, or it was computed under no_grad()"
+        )
+    grad = _initial_grad(root, grad)
+    if root.grad_fn is None:
+        root._accumulate_grad(grad)
+        return
+    pending = _count_consumers(root.grad_fn)
+    grads: dict[Function, np.ndarray] = {root.grad_fn: grad}
+    ready = [root.grad_fn]
+    while ready:
+        fn = ready.pop()
+        grad = grads.pop(fn, None)
+        inputs, needs = fn.inputs, fn.needs_input_grad
+        input_grads = _run_backward(fn, grad) if grad is not None else (None,) * len(inputs)
+        for tensor, need, input_grad in zip(inputs, needs, input_grads):
+            if not need:
+                continue
+            producer = tensor.grad_fn
+            if input_grad is not None:
+                input_grad = _checked(fn, tensor, input_grad)
+                if producer is None:
+                    tensor._accumulate_grad(input_grad)
+                elif producer in grads:
+                    grads[producer] = grads[producer] + input_grad
+                else:
+                    grads[producer] = input_grad
+            if producer is not None:
+                pending[producer] -= 1
+                if pending[producer] == 0:
+                    ready.append(producer)
+        if not retain_graph:
+            fn.release()
+
+
+def _initial_grad(root: Tensor, grad: np.ndarray | None) -> np.ndarray:
+    if grad is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward() without a gradient needs a single-element output, got shape "
+                f"{root.shape}; pass grad= with the same shape (e.g. ones for a sum)"
+            )
+        return np.ones_like(root.data)
+    grad = np.asarray(getattr(grad, "data", grad), dtype=root.dtype)
+    if grad.shape != root.shape:
+        raise ValueError(f"backward(): grad has shape {grad.shape}, the output has {root.shape}")
+    return grad
+
+
+def _count_consumers(root_fn: Function) -> dict[Function, int]:
+    """For each function reachable from ``root_fn``: how many graph edges lead into its output."""
+    pending = {root_fn: 0}
+    stack = [root_fn]
+    while stack:
+        fn = stack.pop()
+        if fn.released:
+            raise RuntimeError(FREED_GRAPH_MESSAGE)
+        for tensor, need in zip(fn.inputs, fn.needs_input_grad):
+            producer = tensor.grad_fn
+            if not need or producer is None:
+                continue
+            if producer not in pending:
+                pending[producer] = 0
+                stack.append(producer)
+            pending[producer] += 1
+    return pending
+
+
+def _run_backward(fn: Function, grad: np.ndarray) -> tuple:
+    retained = getattr(fn, "retained_output", None)
+    if retained is not None and retained() is not None:
+        retained()._accumulate_grad(grad)
+    input_grads = fn.backward(grad)
+    if not isinstance(input_grads, tuple):
+        input_grads = (input_grads,)
+    if len(input_grads) != len(fn.inputs):
+        raise RuntimeError(
+            f"{type(fn).__name__}.backward returned {len(input_grads)} gradients "
+            f"for {len(fn.inputs)} inputs"
+        )
+    return input_grads
+
+
+def _checked(fn: Function, tensor: Tensor, grad: np.ndarray) -> np.ndarray:
+    """Catch a wrong gradient shape here, where the culprit can still be named."""
+    if grad.shape != tensor.shape:
+        raise RuntimeError(
+            f"{type(fn).__name__}.backward returned a gradient of shape {grad.shape} "
+            f"for an input of shape {tensor.shape}"
+        )
+    if grad.dtype != tensor.dtype:
+        grad = grad.astype(tensor.dtype)
+    return grad

@@ -1,0 +1,90 @@
+"""``Function``: one differentiable operation, the unit the graph is made of.
+
+A subclass implements two methods on plain NumPy arrays:
+
+* ``forward(*arrays) -> array``: compute the output, and keep on ``self``
+  whatever the backward will need (a mask, the output, an input's shape).
+* ``backward(grad) -> array | tuple``: given dL/d(output), return dL/d(input)
+  for each input, in order (``None`` for an input that needs none).
+
+Calling a ``Function`` instance on tensors runs ``forward`` and, when graph
+recording is on and some input requires a gradient, links the output to the
+function (``output.grad_fn``) and the function to its inputs
+(``self.inputs``). That link structure is the whole graph; the engine walks
+it backwards (see ``engine.py``).
+
+Example (the square function)::
+
+    class Square(Function):
+        def forward(self, x):
+            self.x = x
+            return x * x
+
+        def backward(self, grad):
+            return 2 * self.x * grad
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import is_grad_enabled
+from .tensor import Tensor
+
+
+class Function:
+    """Base class of differentiable operations (see the module docstring)."""
+
+    #: Tensors this call consumed; set only when a graph was recorded.
+    inputs: tuple[Tensor, ...] = ()
+    #: For each input: does it need a gradient? Available inside ``forward``.
+    needs_input_grad: tuple[bool, ...] = ()
+    #: True once ``release`` has dropped what the forward saved.
+    released: bool = False
+
+    def forward(self, *arrays: np.ndarray) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} does not implement forward")
+
+    def backward(self, grad: np.ndarray) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not implement backward")
+
+    def __call__(self, *inputs: Tensor) -> Tensor:
+        self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+        record = is_grad_enabled() and any(self.needs_input_grad)
+        output = Tensor._wrap(self.forward(*(t.data for t in inputs)))
+        if record:
+            self.inputs = inputs
+            output._requires_grad = True
+            output.grad_fn = self
+        return output
+
+    def release(self) -> None:
+        """Drop the saved arrays and the links to the inputs (the graph is freed)."""
+        vars(self).clear()
+        self.released = True
+
+    def retain_output_grad(self, output: Tensor) -> None:
+        """Ask the engine to store this function's output gradient in ``output.grad``."""
+        self.retained_output = weakref.ref(output)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` down to ``shape``: the backward of NumPy broadcasting.
+
+    Broadcasting copies an input along new leading axes and along axes of
+    size 1, so each copy's gradient must be added back together:
+    ``grad`` of shape (2, 3, 4) reduces to (3, 1) by summing axis 0 and axis 2.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)

@@ -1,0 +1,388 @@
+"""``Tensor``: a NumPy array that remembers how it was computed.
+
+A tensor holds
+
+* ``data``: the ``numpy.ndarray`` with the values (float32 unless asked otherwise),
+* ``requires_grad``: whether gradients should flow to it,
+* ``grad_fn``: the :class:`~rectifiers.autograd.function.Function` that produced it
+  (``None`` for a *leaf*: a tensor the user made, such as a parameter),
+* ``grad``: after ``backward()``, d(output)/d(this tensor), as a tensor.
+
+Arithmetic on tensors follows NumPy (broadcasting, ``@``, indexing) and, when
+some operand requires a gradient, records the operation so that
+``backward()`` can run it in reverse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .grad_mode import is_grad_enabled
+
+if TYPE_CHECKING:
+    from .function import Function
+
+ArrayLike = Any
+Shape = tuple[int, ...]
+
+
+def as_array(data: ArrayLike, dtype: Any = None) -> np.ndarray:
+    """Turn ``data`` into the array a tensor will hold.
+
+    NumPy arrays keep their dtype (no copy); Python floats become float32 and
+    Python ints int64, as in PyTorch. Object and string arrays are refused.
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        array = np.asarray(data, dtype=dtype)
+    elif isinstance(data, (np.ndarray, np.generic)):
+        array = np.asarray(data)
+    else:
+        array = np.asarray(data)
+        if array.dtype == np.float64:
+            array = array.astype(np.float32)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"tensors hold numbers or booleans, got dtype {array.dtype}")
+    return array
+
+
+class Tensor:
+    """A multi-dimensional array with reverse-mode automatic differentiation.
+
+    Args:
+        data: anything ``numpy.asarray`` accepts, or a tensor.
+        requires_grad: record operations on this tensor so ``backward()`` can
+            compute its gradient. Only floating-point tensors may require grad.
+        dtype: the NumPy dtype; by default inferred (see :func:`as_array`).
+
+    Examples:
+        >>> import rectifiers as rf
+        >>> x = rf.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+    """
+
+    # Make ``ndarray + Tensor`` call Tensor.__radd__ and make NumPy ufuncs such as
+    # np.exp(tensor) fail loudly instead of silently dropping the graph.
+    __array_ufunc__ = None
+    __hash__ = object.__hash__  # __eq__ is elementwise, so restore identity hashing
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> None:
+        self.data: np.ndarray = as_array(data, dtype)
+        self.grad: Tensor | None = None
+        self.grad_fn: Function | None = None
+        self._requires_grad = False
+        self.requires_grad = requires_grad
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray) -> Tensor:
+        """Fast constructor for arrays the library produced itself (no checks)."""
+        tensor = cls.__new__(cls)
+        tensor.data, tensor.grad, tensor.grad_fn, tensor._requires_grad = array, None, None, False
+        return tensor
+
+    # --- gradient bookkeeping -------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad can only be changed on leaf tensors; use detach() to cut "
+                "a computed tensor from its graph"
+            )
+        if flag and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+            )
+        self._requires_grad = bool(flag)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded operation."""
+        return self.grad_fn is None
+
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return ``self``."""
+        self.requires_grad = flag
+        return self
+
+    def backward(self, grad: ArrayLike | None = None, retain_graph: bool = False) -> None:
+        """Compute the gradient of this tensor with respect to every leaf that requires grad.
+
+        Gradients are *added* to ``leaf.grad`` (call ``zero_grad`` between steps).
+        The graph is freed afterwards unless ``retain_graph=True``.
+
+        Args:
+            grad: d(loss)/d(self), same shape as ``self``; may be omitted for a
+                single-element tensor (then it is 1).
+            retain_graph: keep the graph so that ``backward`` can run through it again.
+        """
+        from .engine import backward
+
+        backward(self, grad, retain_graph)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor too after ``backward()``."""
+        if self.grad_fn is not None:
+            self.grad_fn.retain_output_grad(self)
+
+    def _accumulate_grad(self, grad: np.ndarray) -> None:
+        if self.grad is None:
+            # A copy: the engine may hand the same array to several inputs.
+            self.grad = Tensor._wrap(np.array(grad, dtype=self.dtype, copy=True))
+        else:
+            self.grad.data += grad
+
+    def detach(self) -> Tensor:
+        """A new leaf tensor sharing this one's data, cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    # --- array facts --------------------------------------------------------------
+    @property
+    def shape(self) -> Shape:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape (as ``torch.Tensor.size``), or the length of dimension ``dim``."""
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return self.data.size
+
+    def dim(self) -> int:
+        """Number of dimensions (as ``torch.Tensor.dim``)."""
+        return self.data.ndim
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> Any:
+        """The value of a single-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a single-element tensor, got shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.dtype not in (np.float32, np.int64, np.bool_):
+            extras.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={type(self.grad_fn).__name__}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # --- in-place writes (only outside the graph) --------------------------------------
+    def __setitem__(self, index: Any, value: ArrayLike) -> None:
+        if is_grad_enabled() and (self.requires_grad or self.grad_fn is not None):
+            raise RuntimeError(
+                "in-place assignment to a tensor that is part of a graph would make its "
+                "gradient wrong; do it under rectifiers.no_grad() or on a detached tensor"
+            )
+        self.data[_index_arrays(index)] = as_array(value)
+
+    # --- arithmetic (each delegates to a Function in ops/) ------------------------------
+    def _operand(self, other: ArrayLike) -> Tensor:
+        """Wrap a non-tensor operand; Python numbers take this tensor's dtype (no upcast)."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (int, float, bool)):
+            return Tensor._wrap(np.asarray(other, dtype=self.dtype))
+        return Tensor._wrap(as_array(other))
+
+    def __add__(self, other: ArrayLike) -> Tensor:
+        return _ops.add(self, self._operand(other))
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return _ops.add(self._operand(other), self)
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        return _ops.sub(self, self._operand(other))
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return _ops.sub(self._operand(other), self)
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        return _ops.mul(self, self._operand(other))
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return _ops.mul(self._operand(other), self)
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        return _ops.div(self, self._operand(other))
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return _ops.div(self._operand(other), self)
+
+    def __pow__(self, other: ArrayLike) -> Tensor:
+        return _ops.pow(self, self._operand(other))
+
+    def __rpow__(self, other: ArrayLike) -> Tensor:
+        return _ops.pow(self._operand(other), self)
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        return _ops.matmul(self, self._operand(other))
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return _ops.matmul(self._operand(other), self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.neg(self)
+
+    def __abs__(self) -> Tensor:
+        return _ops.abs(self)
+
+    # Comparisons give boolean tensors and are not differentiable.
+    def __lt__(self, other: ArrayLike) -> Tensor:
+        return Tensor._wrap(self.data < self._operand(other).data)
+
+    def __le__(self, other: ArrayLike) -> Tensor:
+        return Tensor._wrap(self.data <= self._operand(other).data)
+
+    def __gt__(self, other: ArrayLike) -> Tensor:
+        return Tensor._wrap(self.data > self._operand(other).data)
+
+    def __ge__(self, other: ArrayLike) -> Tensor:
+        return Tensor._wrap(self.data >= self._operand(other).data)
+
+    def __eq__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+        return Tensor._wrap(self.data == self._operand(other).data)
+
+    def __ne__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+        return Tensor._wrap(self.data != self._operand(other).data)
+
+    # --- elementwise functions ----------------------------------------------------
+    def exp(self) -> Tensor:
+        return _ops.exp(self)
+
+    def log(self) -> Tensor:
+        return _ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return _ops.sqrt(self)
+
+    def tanh(self) -> Tensor:
+        return _ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return _ops.sigmoid(self)
+
+    def abs(self) -> Tensor:
+        return _ops.abs(self)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """Differentiable dtype conversion (the gradient is converted back)."""
+        return _ops.cast(self, dtype)
+
+    def float(self) -> Tensor:
+        return _ops.cast(self, np.float32)
+
+    def double(self) -> Tensor:
+        return _ops.cast(self, np.float64)
+
+    # --- reductions ------------------------------------------------------------------
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.sum(self, axis, keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.mean(self, axis, keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.max(self, axis, keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.min(self, axis, keepdims)
+
+    # --- shape -----------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, _shape_arg(shape))
+
+    def view(self, *shape: Any) -> Tensor:
+        """Same as :meth:`reshape` (NumPy decides whether a copy is needed)."""
+        return _ops.reshape(self, _shape_arg(shape))
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        return _ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return _ops.unsqueeze(self, dim)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return _ops.permute(self, _shape_arg(dims))
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dimensions (PyTorch's meaning; for a full permutation use ``permute``)."""
+        return _ops.transpose(self, dim0, dim1)
+
+    @property
+    def T(self) -> Tensor:
+        """All dimensions reversed, as NumPy's ``.T``."""
+        return _ops.permute(self, tuple(reversed(range(self.ndim))))
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.getitem(self, _index_arrays(index))
+
+
+def _shape_arg(args: tuple) -> tuple:
+    """Accept both ``t.reshape(2, 3)`` and ``t.reshape((2, 3))``."""
+    if len(args) == 1 and isinstance(args[0], Sequence):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def _index_arrays(index: Any) -> Any:
+    """Replace tensors inside an index by their arrays."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    return index
+
+
+from . import ops as _ops  # noqa: E402  (ops builds on Tensor, so it comes after it)

@@ -1,0 +1,25 @@
+"""Helpers for the tests: float64 tensors for gradient checks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import rectifiers as rf
+
+
+def leaf64(array, requires_grad: bool = True) -> rf.Tensor:
+    """A float64 leaf tensor, as gradcheck needs."""
+    return rf.Tensor(np.asarray(array, dtype=np.float64), requires_grad=requires_grad)
+
+
+def random64(shape, seed: int = 0, low: float = -2.0, high: float = 2.0) -> rf.Tensor:
+    return leaf64(np.random.default_rng(seed).uniform(low, high, size=shape))
+
+
+def away_from(array: np.ndarray, points=(0.0,), margin: float = 0.05) -> np.ndarray:
+    """Push values at least ``margin`` away from kinks, so finite differences are valid."""
+    array = np.array(array, dtype=np.float64)
+    for p in points:
+        near = np.abs(array - p) < margin
+        array[near] = p + np.where(array[near] >= p, margin, -margin)
+    return array
