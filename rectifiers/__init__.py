@@ -31,6 +31,7 @@ from .autograd.ops import (
     where,
 )
 from .creation import arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from . import activations, functional, init, layers, nn, random
 from .random import default_generator, manual_seed
 
 __version__ = "0.1.0"
@@ -38,6 +39,12 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor",
     "abs",
+    "activations",
+    "functional",
+    "init",
+    "layers",
+    "nn",
+    "random",
     "arange",
     "autograd",
     "concatenate",

@@ -1,0 +1,40 @@
+"""Argument parsing and checking shared by the functional forms: errors that name the problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.tensor import Tensor
+
+
+def pair(value: Any, name: str, where: str, minimum: int = 1) -> tuple[int, int]:
+    """An int or a pair of ints → (int, int), each at least ``minimum``."""
+    values = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) for v in values):
+        raise TypeError(f"{where}: {name} must be an int or a pair of ints, got {value!r}")
+    if any(v < minimum for v in values):
+        raise ValueError(f"{where}: {name} must be ≥ {minimum}, got {value!r}")
+    return int(values[0]), int(values[1])
+
+
+def check_rank(x: Tensor, ndims: tuple[int, ...], layout: str, where: str) -> None:
+    if x.ndim not in ndims:
+        raise ValueError(f"{where}: expected a {layout} input, got shape {x.shape}")
+
+
+def check_float(where: str, *tensors: Tensor | None) -> None:
+    """All given tensors must share one floating dtype (no silent upcasting)."""
+    dtypes = {t.dtype for t in tensors if t is not None}
+    if any(d.kind != "f" for d in dtypes):
+        raise TypeError(f"{where}: expected floating-point tensors, got dtypes {sorted(map(str, dtypes))}")
+    if len(dtypes) > 1:
+        raise TypeError(
+            f"{where}: input and parameters have different dtypes {sorted(map(str, dtypes))}; "
+            "convert one of them (e.g. model.double() or x.float())"
+        )
+
+
+def as_tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)

@@ -1,0 +1,117 @@
+"""The rectifiers as differentiable functions (math in ``kernels/activations.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..autograd.tensor import Tensor
+from ..kernels import activations as kernels
+from ..random import resolve_generator
+
+PARAMETERIZATIONS = ("slope", "divisor")
+
+
+class ReLUFunction(Function):
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        y, self.positive = kernels.relu_forward(x)
+        return y
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        return kernels.relu_backward(grad, self.positive)
+
+
+class LeakyReLUFunction(Function):
+    def __init__(self, slope: float) -> None:
+        self.slope = slope
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        y, self.positive = kernels.leaky_relu_forward(x, self.slope)
+        return y
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        return kernels.leaky_relu_backward(grad, self.positive, self.slope)
+
+
+class PReLUFunction(Function):
+    """Inputs: x, slope. Keeps a reference to x (not a copy): the slope gradient needs its values."""
+
+    def forward(self, x: np.ndarray, slope: np.ndarray) -> np.ndarray:
+        self.x, self.slope = x, slope
+        return kernels.prelu_forward(x, slope)
+
+    def backward(self, grad: np.ndarray) -> tuple:
+        return kernels.prelu_backward(grad, self.x, self.slope, self.needs_input_grad[0])
+
+
+class RReLUTrainFunction(Function):
+    def __init__(self, slopes: np.ndarray) -> None:
+        self.slopes = slopes
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        y, self.scale = kernels.rrelu_train_forward(x, self.slopes)
+        del self.slopes  # the scale holds everything the backward needs
+        return y
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        return kernels.rrelu_train_backward(grad, self.scale)
+
+
+def relu(input: Tensor) -> Tensor:
+    """max(x, 0) elementwise."""
+    return ReLUFunction()(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x if x > 0 else negative_slope·x (PyTorch default slope 0.01)."""
+    return LeakyReLUFunction(float(negative_slope))(input)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """x if x > 0 else a·x with learnable a: ``weight`` of shape (1,) or (C,) for channel axis 1."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.ndim != 1 or weight.shape[0] not in (1, channels):
+        raise ValueError(
+            f"prelu: weight of shape {weight.shape} needs 1 or {channels} elements "
+            f"(one per channel of axis 1) for input shape {input.shape}"
+        )
+    if weight.dtype != input.dtype:
+        raise TypeError(f"prelu: input dtype {input.dtype} and slope dtype {weight.dtype} differ")
+    return PReLUFunction()(input, weight)
+
+
+def rrelu_eval_slope(lower: float, upper: float, parameterization: str = "slope") -> float:
+    """The fixed slope RReLU uses in evaluation: the mean slope, or 1/mean divisor."""
+    mean = (lower + upper) / 2
+    return mean if parameterization == "slope" else 1.0 / mean
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    generator: np.random.Generator | None = None,
+    parameterization: str = "slope",
+) -> Tensor:
+    """Randomised leaky ReLU (see :class:`rectifiers.activations.RReLU` for both parameterisations).
+
+    Training: each element draws its own negative slope; evaluation: the fixed
+    slope :func:`rrelu_eval_slope`.
+    """
+    check_rrelu_bounds(lower, upper, parameterization)
+    if not training:
+        return leaky_relu(input, rrelu_eval_slope(lower, upper, parameterization))
+    slopes = kernels.rrelu_sample_slopes(
+        input.shape, lower, upper, parameterization, resolve_generator(generator), input.dtype
+    )
+    return RReLUTrainFunction(slopes)(input)
+
+
+def check_rrelu_bounds(lower: float, upper: float, parameterization: str) -> None:
+    if parameterization not in PARAMETERIZATIONS:
+        raise ValueError(f"rrelu: parameterization must be one of {PARAMETERIZATIONS}, got {parameterization!r}")
+    if not lower <= upper:
+        raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
+    if parameterization == "divisor" and lower <= 0:
+        raise ValueError(f"rrelu: divisors must be positive, got lower={lower}")

@@ -1,0 +1,148 @@
+"""2-D convolution (cross-correlation, as in PyTorch) as im2col + one GEMM per group.
+
+Shapes: x (N, C, H, W), weight (F, C/groups, kh, kw), bias (F,), out (N, F, Ho, Wo),
+
+    out[n, f, p, q] = bias[f] + Σ_{c, i, j} weight[f, c, i, j] · xpad[n, c, p·sh + i·dh, q·sw + j·dw]
+
+with Ho = ⌊(H + pad_h − dh·(kh − 1) − 1) / sh⌋ + 1 (likewise Wo).
+
+im2col lays every window out as one row of a matrix ``cols`` of shape
+(N·Ho·Wo, kh·kw·C); the convolution is then the matrix product
+``cols @ Wᵀ`` with W of shape (F, kh·kw·C). The rows are built in
+channels-last order (n, p, q) × (i, j, c), so
+
+* the GEMM's (N·Ho·Wo, F) result already *is* the output in NHWC memory: the
+  NCHW array handed back is a transposed view of it, no copy;
+* a 1×1 convolution with stride 1 needs no im2col at all when its input lies
+  channels-last in memory (the previous conv's output): ``cols`` is a view.
+
+Backward, with G = dL/dout as an (N·Ho·Wo, F) matrix:
+
+    dW = Gᵀ @ cols          (F, kh·kw·C)
+    db = Σ_rows G
+    dcols = G @ W           (N·Ho·Wo, kh·kw·C), then col2im: each of the kh·kw
+                            taps adds its slab back into the padded input gradient.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._windows import (
+    Pair,
+    Padding,
+    channels_last_windows,
+    crop,
+    output_size,
+    pad_channels_last,
+    window_offsets,
+)
+
+
+class ConvSaved(NamedTuple):
+    """What the backward needs: the im2col matrices (one per group) and the geometry."""
+
+    cols: list[np.ndarray] | None
+    weight: np.ndarray
+    x_shape: tuple[int, ...]
+    stride: Pair
+    padding: Padding
+    dilation: Pair
+    groups: int
+    out_hw: Pair
+
+
+def conv2d_forward(
+    x: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None,
+    stride: Pair = (1, 1),
+    padding: Padding = ((0, 0), (0, 0)),
+    dilation: Pair = (1, 1),
+    groups: int = 1,
+    keep_cols: bool = True,
+) -> tuple[np.ndarray, ConvSaved]:
+    """Convolve; return the output (NCHW shape, NHWC memory) and what the backward needs.
+
+    ``keep_cols=False`` drops the im2col matrices (no weight gradient will be asked for).
+    Arguments are assumed valid (``rectifiers.functional.conv2d`` checks them).
+    """
+    n, c, h, w = x.shape
+    f, c_per_group, kh, kw = weight.shape
+    ho = output_size(h, kh, stride[0], dilation[0], sum(padding[0]))
+    wo = output_size(w, kw, stride[1], dilation[1], sum(padding[1]))
+    windows = channels_last_windows(
+        pad_channels_last(x, padding), (kh, kw), stride, dilation, (ho, wo)
+    )
+    out = np.empty((n * ho * wo, f), dtype=x.dtype)
+    f_per_group = f // groups
+    all_cols = []
+    for g in range(groups):
+        in_ch = slice(g * c_per_group, (g + 1) * c_per_group)
+        out_ch = slice(g * f_per_group, (g + 1) * f_per_group)
+        cols = windows[..., in_ch].reshape(n * ho * wo, kh * kw * c_per_group)  # the im2col copy
+        np.matmul(cols, _weight_matrix(weight[out_ch]).T, out=out[:, out_ch])
+        all_cols.append(cols)
+    if bias is not None:
+        out += bias
+    out_nchw = out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2)
+    saved = ConvSaved(
+        all_cols if keep_cols else None, weight, x.shape, stride, padding, dilation, groups, (ho, wo)
+    )
+    return out_nchw, saved
+
+
+def conv2d_backward(
+    grad: np.ndarray, saved: ConvSaved, need_input: bool = True, need_weight: bool = True,
+    need_bias: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Gradients (dx, dweight, dbias) from dL/dout; each is None when not needed."""
+    weight, groups = saved.weight, saved.groups
+    f, c_per_group, kh, kw = weight.shape
+    f_per_group = f // groups
+    g_rows = grad.transpose(0, 2, 3, 1).reshape(-1, f)  # free when grad is NHWC in memory
+    dx_padded = _zeros_padded_nhwc(saved, grad.dtype) if need_input else None
+    dweight = np.empty_like(weight) if need_weight else None
+    for g in range(groups):
+        out_ch = slice(g * f_per_group, (g + 1) * f_per_group)
+        in_ch = slice(g * c_per_group, (g + 1) * c_per_group)
+        g_group = g_rows[:, out_ch]
+        if need_weight:
+            dw_matrix = g_group.T @ saved.cols[g]  # (F/groups, kh·kw·C/groups)
+            dweight[out_ch] = dw_matrix.reshape(f_per_group, kh, kw, c_per_group).transpose(0, 3, 1, 2)
+        if need_input:
+            dcols = g_group @ _weight_matrix(weight[out_ch])
+            _col2im(dcols, dx_padded[..., in_ch], saved, (kh, kw))
+    dbias = g_rows.sum(axis=0) if need_bias else None
+    dx = None
+    if need_input:
+        h, w = saved.x_shape[2:]
+        dx = crop(dx_padded, saved.padding, h, w, channels_last=True).transpose(0, 3, 1, 2)
+    return dx, dweight, dbias
+
+
+def _weight_matrix(weight: np.ndarray) -> np.ndarray:
+    """(F, C, kh, kw) → (F, kh·kw·C): the filter as one row, in the (i, j, c) order of ``cols``."""
+    f = weight.shape[0]
+    return weight.transpose(0, 2, 3, 1).reshape(f, -1)
+
+
+def _zeros_padded_nhwc(saved: ConvSaved, dtype: np.dtype) -> np.ndarray:
+    n, c, h, w = saved.x_shape
+    (top, bottom), (left, right) = saved.padding
+    return np.zeros((n, h + top + bottom, w + left + right, c), dtype=dtype)
+
+
+def _col2im(dcols: np.ndarray, dx_padded: np.ndarray, saved: ConvSaved, kernel: Pair) -> None:
+    """Add each window row of ``dcols`` back to the pixels it was read from.
+
+    Overlapping windows read a pixel several times, so its gradient is a sum.
+    One strided add per kernel tap (kh·kw of them) covers every window at once.
+    """
+    n = dx_padded.shape[0]
+    ho, wo = saved.out_hw
+    taps = dcols.reshape(n, ho, wo, kernel[0], kernel[1], -1)
+    for i, j, rows, cols in window_offsets(kernel, saved.dilation, saved.stride, saved.out_hw):
+        dx_padded[:, rows, cols, :] += taps[:, :, :, i, j, :]
