@@ -9,7 +9,7 @@ Layers of the package, each importing only from the ones above it:
     optim/, data/, training       learning
 """
 
-from . import autograd
+from . import activations, autograd, functional, init, layers, nn, optim, random
 from .autograd import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.ops import (
     abs,
@@ -31,7 +31,6 @@ from .autograd.ops import (
     where,
 )
 from .creation import arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
-from . import activations, functional, init, layers, nn, random
 from .random import default_generator, manual_seed
 
 __version__ = "0.1.0"
@@ -44,6 +43,7 @@ __all__ = [
     "init",
     "layers",
     "nn",
+    "optim",
     "random",
     "arange",
     "autograd",

@@ -36,6 +36,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """
     return Tensor(as_array(data, dtype).copy(), requires_grad)
 
+
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros (float32 by default)."""
     return Tensor(np.zeros(_shape_arg(shape), dtype=_dtype(dtype)), requires_grad)

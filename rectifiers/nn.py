@@ -20,7 +20,25 @@ from .layers import (
 )
 
 __all__ = [
-    "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss",
-    "Dropout", "Flatten", "Identity", "LeakyReLU", "Linear", "MaxPool2d", "Module", "PReLU",
-    "Parameter", "RReLU", "ReLU", "Sequential", "build_activation", "functional", "init",
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv2d",
+    "CrossEntropyLoss",
+    "Dropout",
+    "Flatten",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "MaxPool2d",
+    "Module",
+    "PReLU",
+    "Parameter",
+    "RReLU",
+    "ReLU",
+    "Sequential",
+    "build_activation",
+    "functional",
+    "init",
 ]

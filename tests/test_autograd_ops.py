@@ -13,7 +13,9 @@ from rectifiers.autograd import gradcheck
 
 from .helpers import away_from, leaf64, random64
 
-broadcast_pairs = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3)
+broadcast_pairs = hnp.mutually_broadcastable_shapes(
+    num_shapes=2, min_dims=0, max_dims=3, max_side=3
+)
 shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
 
 
@@ -64,7 +66,11 @@ def test_unary_ops(name, op, low, shape, seed):
 axes_and_keepdims = st.tuples(st.sampled_from([None, 0, -1, (0, 1)]), st.booleans())
 
 
-@given(hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=4), axes_and_keepdims, st.integers(0, 99))
+@given(
+    hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=4),
+    axes_and_keepdims,
+    st.integers(0, 99),
+)
 @pytest.mark.parametrize("reduction", ["sum", "mean", "max", "min"])
 def test_reductions(reduction, shape, axes, seed):
     axis, keepdims = axes
@@ -98,7 +104,9 @@ def test_reshape_permute_transpose(shape, data):
     assert gradcheck(lambda t: (t.reshape(-1) * rf.arange(x.numel())).reshape(shape[::-1]), [x])
     dims = data.draw(st.tuples(st.integers(0, len(shape) - 1), st.integers(0, len(shape) - 1)))
     assert x.transpose(*dims).shape == np.swapaxes(x.data, *dims).shape
-    assert gradcheck(lambda t: t.transpose(*dims) * random64(np.swapaxes(x.data, *dims).shape, 1), [x])
+    assert gradcheck(
+        lambda t: t.transpose(*dims) * random64(np.swapaxes(x.data, *dims).shape, 1), [x]
+    )
     assert gradcheck(lambda t: t.flatten().unsqueeze(0).squeeze(0) * 2.0, [x])
 
 
@@ -140,7 +148,14 @@ def test_concatenate_and_stack(axis, sizes):
 
 @pytest.mark.parametrize(
     "a_shape, b_shape",
-    [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)), ((2, 3, 4), (4, 5)), ((2, 1, 3, 4), (3, 4, 2))],
+    [
+        ((3, 4), (4, 2)),
+        ((4,), (4, 2)),
+        ((3, 4), (4,)),
+        ((4,), (4,)),
+        ((2, 3, 4), (4, 5)),
+        ((2, 1, 3, 4), (3, 4, 2)),
+    ],
 )
 def test_matmul(a_shape, b_shape):
     a, b = random64(a_shape, 1), random64(b_shape, 2)

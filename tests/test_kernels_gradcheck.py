@@ -27,8 +27,12 @@ def conv_geometry(draw):
     assume(h + 2 * pads[0] >= dilation[0] * (kh - 1) + 1)
     assume(w + 2 * pads[1] >= dilation[1] * (kw - 1) + 1)
     return dict(
-        x=(draw(st.integers(1, 2)), c_in, h, w), w=(c_out, c_in // groups, kh, kw),
-        stride=stride, padding=padding, dilation=dilation, groups=groups,
+        x=(draw(st.integers(1, 2)), c_in, h, w),
+        w=(c_out, c_in // groups, kh, kw),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
         bias=draw(st.booleans()),
     )
 
@@ -37,7 +41,9 @@ def conv_geometry(draw):
 def test_conv2d(g):
     x, w = random64(g["x"], 1), random64(g["w"], 2)
     inputs = [x, w] + ([random64((g["w"][0],), 3)] if g["bias"] else [])
-    kwargs = dict(stride=g["stride"], padding=g["padding"], dilation=g["dilation"], groups=g["groups"])
+    kwargs = dict(
+        stride=g["stride"], padding=g["padding"], dilation=g["dilation"], groups=g["groups"]
+    )
     assert gradcheck(lambda *t: F.conv2d(*t, **kwargs), inputs)
 
 
@@ -96,7 +102,9 @@ def test_batch_norm(shape, training, affine):
     mean, var = leaf64(np.linspace(-1, 1, c), False), leaf64(np.linspace(0.5, 2, c), False)
 
     def bn(t, *p):
-        return F.batch_norm(t, None if training else mean, None if training else var, *p, training=training)
+        return F.batch_norm(
+            t, None if training else mean, None if training else var, *p, training=training
+        )
 
     assert gradcheck(bn, [x, *params])
 

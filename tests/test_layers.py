@@ -53,7 +53,11 @@ def test_parameters_buffers_and_names():
     names = [n for n, _ in model.named_parameters()]
     assert names[:4] == ["0.weight", "0.bias", "1.weight", "1.bias"]
     assert len(names) == 10
-    assert [n for n, _ in model.named_buffers()][:3] == ["1.running_mean", "1.running_var", "1.num_batches_tracked"]
+    assert [n for n, _ in model.named_buffers()][:3] == [
+        "1.running_mean",
+        "1.running_var",
+        "1.num_batches_tracked",
+    ]
     assert len(list(model.children())) == 10
     assert len(list(model.modules())) == 11
 
@@ -110,7 +114,9 @@ def test_batchnorm_eval_uses_running_statistics():
     x = rf.tensor(np.array([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]], np.float32))
     bn(x)
     np.testing.assert_allclose(bn.running_mean.data, [0.3, 3.0], rtol=1e-6)
-    np.testing.assert_allclose(bn.running_var.data, [0.9 + 0.1 * 4, 0.9 + 0.1 * 400], rtol=1e-6)  # unbiased
+    np.testing.assert_allclose(
+        bn.running_var.data, [0.9 + 0.1 * 4, 0.9 + 0.1 * 400], rtol=1e-6
+    )  # unbiased
     bn.eval()
     expected = (x.data - bn.running_mean.data) / np.sqrt(bn.running_var.data + 1e-5)
     np.testing.assert_allclose(bn(x).data, expected, rtol=1e-5)
@@ -135,7 +141,9 @@ def test_repr_looks_like_pytorch():
 
 
 def test_float64_model_gradchecks():
-    model = nn.Sequential(nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.PReLU(3), nn.Flatten(), nn.Linear(12, 2)).double()
+    model = nn.Sequential(
+        nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.PReLU(3), nn.Flatten(), nn.Linear(12, 2)
+    ).double()
     x = rf.randn(2, 2, 4, 4, seed=0, dtype=np.float64, requires_grad=True)
     assert rf.autograd.gradcheck(lambda t: model(t), [x])
 
@@ -143,11 +151,23 @@ def test_float64_model_gradchecks():
 @pytest.mark.parametrize(
     "module, x_shape, message",
     [
-        (nn.Conv2d(3, 8, 3), (2, 4, 8, 8), r"Conv2d\(3, 8.*expected input with 3 channels, got shape \(2, 4, 8, 8\)"),
-        (nn.Conv2d(3, 8, 3), (3, 8, 8), r"Conv2d\(3, 8.*4-D \(N, C, H, W\) input, got shape \(3, 8, 8\)"),
+        (
+            nn.Conv2d(3, 8, 3),
+            (2, 4, 8, 8),
+            r"Conv2d\(3, 8.*expected input with 3 channels, got shape \(2, 4, 8, 8\)",
+        ),
+        (
+            nn.Conv2d(3, 8, 3),
+            (3, 8, 8),
+            r"Conv2d\(3, 8.*4-D \(N, C, H, W\) input, got shape \(3, 8, 8\)",
+        ),
         (nn.Conv2d(3, 8, 5), (1, 3, 3, 3), r"kernel 5 .*larger than the padded input"),
         (nn.Linear(4, 2), (3, 5), r"Linear\(in_features=4.*last dimension 4, got shape \(3, 5\)"),
-        (nn.BatchNorm2d(4), (2, 3, 5, 5), r"BatchNorm2d\(4.*expected 4 channels, got input shape \(2, 3, 5, 5\)"),
+        (
+            nn.BatchNorm2d(4),
+            (2, 3, 5, 5),
+            r"BatchNorm2d\(4.*expected 4 channels, got input shape \(2, 3, 5, 5\)",
+        ),
         (nn.BatchNorm1d(4), (1, 4), r"BatchNorm1d\(4.*more than one value per channel.*\(1, 4\)"),
         (nn.BatchNorm2d(4), (2, 4), r"4-D \(N, C, H, W\) input, got shape \(2, 4\)"),
         (nn.MaxPool2d(4), (1, 1, 3, 3), r"max_pool2d: kernel \(4, 4\) is larger"),

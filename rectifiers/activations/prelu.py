@@ -45,7 +45,9 @@ class PReLU(Module):
         (2, 3, 4, 4)
     """
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32) -> None:
+    def __init__(
+        self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32
+    ) -> None:
         super().__init__()
         if num_parameters < 1:
             raise ValueError(f"PReLU: num_parameters must be ≥ 1, got {num_parameters}")

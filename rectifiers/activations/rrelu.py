@@ -71,7 +71,9 @@ class RReLU(Module):
         return rrelu_eval_slope(self.lower, self.upper, self.parameterization)
 
     def forward(self, x: Tensor) -> Tensor:
-        return rrelu(x, self.lower, self.upper, self.training, self.generator, self.parameterization)
+        return rrelu(
+            x, self.lower, self.upper, self.training, self.generator, self.parameterization
+        )
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}, parameterization={self.parameterization!r}"

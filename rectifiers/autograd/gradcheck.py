@@ -107,7 +107,9 @@ def _worst_mismatch(analytic: np.ndarray, numeric: np.ndarray, atol: float, rtol
     excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
     if excess.size == 0 or (np.all(excess <= 0) and np.all(np.isfinite(analytic))):
         return ""
-    worst = np.unravel_index(np.nanargmax(np.where(np.isfinite(excess), excess, np.inf)), excess.shape)
+    worst = np.unravel_index(
+        np.nanargmax(np.where(np.isfinite(excess), excess, np.inf)), excess.shape
+    )
     return (
         f"worst element {tuple(int(k) for k in worst)}: analytic {analytic[worst]:.6g}, "
         f"numeric {numeric[worst]:.6g}, |difference| {abs(analytic[worst] - numeric[worst]):.3g} "

@@ -1,7 +1,7 @@
 """The kernels as differentiable functions, PyTorch's ``torch.nn.functional`` names.
 
-    import rectifiers.functional as F
-    y = F.relu(F.conv2d(x, w, b, padding=1))
+import rectifiers.functional as F
+y = F.relu(F.conv2d(x, w, b, padding=1))
 """
 
 from .activations import leaky_relu, prelu, relu, rrelu, rrelu_eval_slope

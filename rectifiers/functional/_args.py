@@ -28,7 +28,9 @@ def check_float(where: str, *tensors: Tensor | None) -> None:
     """All given tensors must share one floating dtype (no silent upcasting)."""
     dtypes = {t.dtype for t in tensors if t is not None}
     if any(d.kind != "f" for d in dtypes):
-        raise TypeError(f"{where}: expected floating-point tensors, got dtypes {sorted(map(str, dtypes))}")
+        raise TypeError(
+            f"{where}: expected floating-point tensors, got dtypes {sorted(map(str, dtypes))}"
+        )
     if len(dtypes) > 1:
         raise TypeError(
             f"{where}: input and parameters have different dtypes {sorted(map(str, dtypes))}; "

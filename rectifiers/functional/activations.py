@@ -110,7 +110,9 @@ def rrelu(
 
 def check_rrelu_bounds(lower: float, upper: float, parameterization: str) -> None:
     if parameterization not in PARAMETERIZATIONS:
-        raise ValueError(f"rrelu: parameterization must be one of {PARAMETERIZATIONS}, got {parameterization!r}")
+        raise ValueError(
+            f"rrelu: parameterization must be one of {PARAMETERIZATIONS}, got {parameterization!r}"
+        )
     if not lower <= upper:
         raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
     if parameterization == "divisor" and lower <= 0:

@@ -8,8 +8,8 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
-from ..kernels.conv import conv2d_backward, conv2d_forward
 from ..kernels._windows import output_size
+from ..kernels.conv import conv2d_backward, conv2d_forward
 from ._args import check_float, check_rank, pair
 
 
@@ -19,7 +19,9 @@ class Conv2dFunction(Function):
     def __init__(self, stride: tuple, padding: tuple, dilation: tuple, groups: int) -> None:
         self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
 
-    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    def forward(
+        self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None
+    ) -> np.ndarray:
         out, self.saved = conv2d_forward(
             x, weight, bias, **self.geometry, keep_cols=self.needs_input_grad[1]
         )
@@ -28,7 +30,10 @@ class Conv2dFunction(Function):
     def backward(self, grad: np.ndarray) -> tuple:
         needs = self.needs_input_grad
         dx, dw, db = conv2d_backward(
-            grad, self.saved, need_input=needs[0], need_weight=needs[1],
+            grad,
+            self.saved,
+            need_input=needs[0],
+            need_weight=needs[1],
             need_bias=len(needs) > 2 and needs[2],
         )
         return (dx, dw, db)[: len(needs)]
@@ -62,8 +67,14 @@ def conv2d(
 
 
 def conv2d_checked(
-    x: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
-    groups: int, where: str,
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+    where: str,
 ) -> Tensor:
     """``conv2d`` with error messages that start with ``where`` (a module names itself)."""
     check_rank(x, (4,), "4-D (N, C, H, W)", where)
@@ -82,9 +93,7 @@ def conv2d_checked(
     stride = pair(stride, "stride", where)
     dilation = pair(dilation, "dilation", where)
     pads = _padding(padding, (kh, kw), stride, dilation, where)
-    for axis, (size, k, s, d, pad) in enumerate(
-        zip(x.shape[2:], (kh, kw), stride, dilation, pads)
-    ):
+    for axis, (size, k, s, d, pad) in enumerate(zip(x.shape[2:], (kh, kw), stride, dilation, pads)):
         if output_size(size, k, s, d, sum(pad)) < 1:
             raise ValueError(
                 f"{where}: kernel {k} (dilation {d}) is larger than the padded input "
@@ -104,6 +113,8 @@ def _padding(padding: Any, kernel: tuple, stride: tuple, dilation: tuple, where:
         totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
         return tuple((t // 2, t - t // 2) for t in totals)
     if isinstance(padding, str):
-        raise ValueError(f"{where}: padding must be an int, a pair, 'same' or 'valid', got {padding!r}")
+        raise ValueError(
+            f"{where}: padding must be an int, a pair, 'same' or 'valid', got {padding!r}"
+        )
     ph, pw = pair(padding, "padding", where, minimum=0)
     return ((ph, ph), (pw, pw))

@@ -23,7 +23,10 @@ class DropoutFunction(Function):
 
 
 def dropout(
-    input: Tensor, p: float = 0.5, training: bool = True, generator: np.random.Generator | None = None
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    generator: np.random.Generator | None = None,
 ) -> Tensor:
     """Inverted dropout (as ``torch.nn.functional.dropout``): identity when not training.
 

@@ -13,14 +13,20 @@ from ._args import check_float
 class LinearFunction(Function):
     """Differentiable wrapper of ``kernels.linear`` (inputs: x, weight[, bias])."""
 
-    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    def forward(
+        self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None
+    ) -> np.ndarray:
         self.x, self.weight = x, weight
         return linear_forward(x, weight, bias)
 
     def backward(self, grad: np.ndarray) -> tuple:
         needs = self.needs_input_grad
         grads = linear_backward(
-            grad, self.x, self.weight, need_input=needs[0], need_weight=needs[1],
+            grad,
+            self.x,
+            self.weight,
+            need_input=needs[0],
+            need_weight=needs[1],
             need_bias=len(needs) > 2 and needs[2],
         )
         return grads[: len(needs)]

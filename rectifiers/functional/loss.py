@@ -40,7 +40,9 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
         raise TypeError(f"cross_entropy: logits must be floating point, got {input.dtype}")
     targets = np.asarray(getattr(target, "data", target))
     if targets.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: targets must be integer class indices, got dtype {targets.dtype}")
+        raise TypeError(
+            f"cross_entropy: targets must be integer class indices, got dtype {targets.dtype}"
+        )
     if targets.shape != (input.shape[0],):
         raise ValueError(
             f"cross_entropy: targets of shape {targets.shape} do not match logits {input.shape}"

@@ -16,7 +16,9 @@ class BatchNormFunction(Function):
     def __init__(self, training: bool, eps: float, running: tuple | None) -> None:
         self.training, self.eps, self.running = training, eps, running
 
-    def forward(self, x: np.ndarray, gamma: np.ndarray | None = None, beta: np.ndarray | None = None) -> np.ndarray:
+    def forward(
+        self, x: np.ndarray, gamma: np.ndarray | None = None, beta: np.ndarray | None = None
+    ) -> np.ndarray:
         if self.training:
             y, self.saved, self.batch_mean, self.batch_var = kernels.batch_norm_train_forward(
                 x, gamma, beta, self.eps
@@ -58,16 +60,30 @@ def batch_norm(
 
 
 def batch_norm_checked(
-    x: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None,
-    bias: Tensor | None, training: bool, momentum: float, eps: float, where: str,
+    x: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None,
+    bias: Tensor | None,
+    training: bool,
+    momentum: float,
+    eps: float,
+    where: str,
 ) -> Tensor:
     check_float(where, x, weight, bias)
     if x.ndim < 2:
         raise ValueError(f"{where}: expected (N, C) or (N, C, H, W) input, got shape {x.shape}")
     channels = x.shape[1]
-    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
+    for name, t in (
+        ("weight", weight),
+        ("bias", bias),
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+    ):
         if t is not None and t.shape != (channels,):
-            raise ValueError(f"{where}: {name} has shape {t.shape}, input has {channels} channels {x.shape}")
+            raise ValueError(
+                f"{where}: {name} has shape {t.shape}, input has {channels} channels {x.shape}"
+            )
     per_channel = x.numel() // channels
     if training and per_channel < 2:
         raise ValueError(

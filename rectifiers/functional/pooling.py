@@ -56,12 +56,16 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     ``stride`` defaults to ``kernel_size``; padding counts as −∞. On ties the
     gradient goes to the first maximal element of the window (row-major).
     """
-    return MaxPool2dFunction(*_pool_geometry(input, kernel_size, stride, padding, "max_pool2d"))(input)
+    return MaxPool2dFunction(*_pool_geometry(input, kernel_size, stride, padding, "max_pool2d"))(
+        input
+    )
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0) -> Tensor:
     """Mean over kh×kw windows (padding zeros counted, as PyTorch's default ``count_include_pad``)."""
-    return AvgPool2dFunction(*_pool_geometry(input, kernel_size, stride, padding, "avg_pool2d"))(input)
+    return AvgPool2dFunction(*_pool_geometry(input, kernel_size, stride, padding, "avg_pool2d"))(
+        input
+    )
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:

@@ -71,8 +71,12 @@ def prelu_backward(
 
 
 def rrelu_sample_slopes(
-    shape: tuple[int, ...], lower: float, upper: float, parameterization: str,
-    rng: np.random.Generator, dtype: np.dtype,
+    shape: tuple[int, ...],
+    lower: float,
+    upper: float,
+    parameterization: str,
+    rng: np.random.Generator,
+    dtype: np.dtype,
 ) -> np.ndarray:
     """One random negative slope per element.
 

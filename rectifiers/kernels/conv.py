@@ -31,8 +31,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ._windows import (
-    Pair,
     Padding,
+    Pair,
     channels_last_windows,
     crop,
     output_size,
@@ -89,13 +89,23 @@ def conv2d_forward(
         out += bias
     out_nchw = out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2)
     saved = ConvSaved(
-        all_cols if keep_cols else None, weight, x.shape, stride, padding, dilation, groups, (ho, wo)
+        all_cols if keep_cols else None,
+        weight,
+        x.shape,
+        stride,
+        padding,
+        dilation,
+        groups,
+        (ho, wo),
     )
     return out_nchw, saved
 
 
 def conv2d_backward(
-    grad: np.ndarray, saved: ConvSaved, need_input: bool = True, need_weight: bool = True,
+    grad: np.ndarray,
+    saved: ConvSaved,
+    need_input: bool = True,
+    need_weight: bool = True,
     need_bias: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """Gradients (dx, dweight, dbias) from dL/dout; each is None when not needed."""
@@ -111,7 +121,9 @@ def conv2d_backward(
         g_group = g_rows[:, out_ch]
         if need_weight:
             dw_matrix = g_group.T @ saved.cols[g]  # (F/groups, kh·kw·C/groups)
-            dweight[out_ch] = dw_matrix.reshape(f_per_group, kh, kw, c_per_group).transpose(0, 3, 1, 2)
+            dweight[out_ch] = dw_matrix.reshape(f_per_group, kh, kw, c_per_group).transpose(
+                0, 3, 1, 2
+            )
         if need_input:
             dcols = g_group @ _weight_matrix(weight[out_ch])
             _col2im(dcols, dx_padded[..., in_ch], saved, (kh, kw))

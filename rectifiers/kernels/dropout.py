@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def dropout_forward(x: np.ndarray, p: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def dropout_forward(
+    x: np.ndarray, p: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (y, scaled_mask); the mask already holds 0 or 1/(1 − p)."""
     keep = rng.random(x.shape, dtype=np.float32) >= p
     scale = 0.0 if p >= 1 else 1.0 / (1.0 - p)

@@ -19,8 +19,12 @@ def linear_forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None) -
 
 
 def linear_backward(
-    grad: np.ndarray, x: np.ndarray, weight: np.ndarray, need_input: bool = True,
-    need_weight: bool = True, need_bias: bool = True,
+    grad: np.ndarray,
+    x: np.ndarray,
+    weight: np.ndarray,
+    need_input: bool = True,
+    need_weight: bool = True,
+    need_bias: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     g_rows = grad.reshape(-1, weight.shape[0])
     dx = grad @ weight if need_input else None

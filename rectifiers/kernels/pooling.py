@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._windows import Pair, Padding, crop, output_size, pad_nchw, window_offsets
+from ._windows import Padding, Pair, crop, output_size, pad_nchw, window_offsets
 
 
 class PoolSaved(NamedTuple):

@@ -52,7 +52,9 @@ class _BatchNorm(Module):
         if x.ndim not in self._accepted_ndims:
             raise ValueError(f"{self!r}: expected a {self._layout} input, got shape {x.shape}")
         if x.shape[1] != self.num_features:
-            raise ValueError(f"{self!r}: expected {self.num_features} channels, got input shape {x.shape}")
+            raise ValueError(
+                f"{self!r}: expected {self.num_features} channels, got input shape {x.shape}"
+            )
         momentum = self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data += 1

@@ -58,7 +58,9 @@ class Conv2d(Module):
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
         self.dilation = pair(dilation, "dilation", "Conv2d")
-        self.padding = padding if isinstance(padding, str) else pair(padding, "padding", "Conv2d", 0)
+        self.padding = (
+            padding if isinstance(padding, str) else pair(padding, "padding", "Conv2d", 0)
+        )
         shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:
@@ -73,7 +75,13 @@ class Conv2d(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return conv2d_checked(
-            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups,
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
             where=repr(self),
         )
 

@@ -25,7 +25,6 @@ import numpy as np
 
 from ..autograd.tensor import Tensor
 
-
 _hook_ids = itertools.count()
 
 
@@ -76,7 +75,9 @@ class Module:
     # --- registration -------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
-            raise AttributeError(f"{type(self).__name__}.__init__ must call super().__init__() first")
+            raise AttributeError(
+                f"{type(self).__name__}.__init__ must call super().__init__() first"
+            )
         for registry in (self._parameters, self._buffers, self._modules):
             registry.pop(name, None)
         if isinstance(value, Parameter):
@@ -146,7 +147,11 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{k}" if name else k, m) for k, m in module._modules.items() if m is not None]
+            children = [
+                (f"{name}.{k}" if name else k, m)
+                for k, m in module._modules.items()
+                if m is not None
+            ]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -281,7 +286,8 @@ class Module:
 
     def __repr__(self) -> str:
         lines = [
-            f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()
+            f"({name}): " + repr(child).replace("\n", "\n  ")
+            for name, child in self._modules.items()
         ]
         head = f"{type(self).__name__}({self.extra_repr()}"
         if not lines:

@@ -22,8 +22,13 @@ def data(*shape):
 
 
 @given(
-    st.sampled_from([1, 2]), st.integers(1, 3), st.integers(1, 2), st.integers(0, 2), st.integers(1, 2),
-    st.integers(4, 9), st.booleans(),
+    st.sampled_from([1, 2]),
+    st.integers(1, 3),
+    st.integers(1, 2),
+    st.integers(0, 2),
+    st.integers(1, 2),
+    st.integers(4, 9),
+    st.booleans(),
 )
 def test_conv2d(groups, k, stride, padding, dilation, size, bias):
     assume(size + 2 * padding >= dilation * (k - 1) + 1)
@@ -37,7 +42,8 @@ def test_conv2d(groups, k, stride, padding, dilation, size, bias):
 @pytest.mark.parametrize("k", [2, 3, 4])
 def test_conv2d_same(k):
     compare(
-        lambda x, w: F.conv2d(x, w, padding="same"), lambda x, w: TF.conv2d(x, w, padding="same"),
+        lambda x, w: F.conv2d(x, w, padding="same"),
+        lambda x, w: TF.conv2d(x, w, padding="same"),
         [data(2, 3, 7, 6), data(5, 3, k, k)],
     )
 
@@ -76,7 +82,11 @@ def test_max_pool_ties_route_to_one_element_like_torch():
 
 
 def test_adaptive_avg_pool():
-    compare(lambda t: F.adaptive_avg_pool2d(t, 1), lambda t: TF.adaptive_avg_pool2d(t, 1), [data(2, 3, 5, 5)])
+    compare(
+        lambda t: F.adaptive_avg_pool2d(t, 1),
+        lambda t: TF.adaptive_avg_pool2d(t, 1),
+        [data(2, 3, 5, 5)],
+    )
 
 
 def test_linear_and_cross_entropy():
@@ -96,11 +106,15 @@ def test_cross_entropy_reductions_and_large_logits(reduction):
     compare(
         lambda t: F.cross_entropy(t, targets, reduction),
         lambda t: TF.cross_entropy(t, torch.tensor(targets), reduction=reduction),
-        [logits], atol=1e-4,
+        [logits],
+        atol=1e-4,
     )
 
 
-@pytest.mark.parametrize("shape, cls", [((8, 5), "BatchNorm1d"), ((4, 5, 6, 6), "BatchNorm2d"), ((4, 5, 7), "BatchNorm1d")])
+@pytest.mark.parametrize(
+    "shape, cls",
+    [((8, 5), "BatchNorm1d"), ((4, 5, 6, 6), "BatchNorm2d"), ((4, 5, 7), "BatchNorm1d")],
+)
 @pytest.mark.parametrize("momentum", [0.1, None])
 def test_batchnorm_modules_running_statistics_and_gradients(shape, cls, momentum):
     ours = getattr(rf.nn, cls)(5, momentum=momentum)
@@ -113,7 +127,9 @@ def test_batchnorm_modules_running_statistics_and_gradients(shape, cls, momentum
         x = data(*shape) * 2 + step
         compare(lambda t: ours(t), lambda t: theirs(t), [x])
     for key, value in theirs.state_dict().items():
-        np.testing.assert_allclose(ours.state_dict()[key], value.numpy(), atol=1e-5, rtol=1e-4, err_msg=key)
+        np.testing.assert_allclose(
+            ours.state_dict()[key], value.numpy(), atol=1e-5, rtol=1e-4, err_msg=key
+        )
     ours.eval(), theirs.eval()
     compare(lambda t: ours(t), lambda t: theirs(t), [data(*shape)])
     # parameter gradients after one more training step
@@ -122,13 +138,19 @@ def test_batchnorm_modules_running_statistics_and_gradients(shape, cls, momentum
     ours.zero_grad(), theirs.zero_grad()
     (ours(rf.tensor(x)) ** 2).sum().backward()
     (theirs(torch.tensor(x)) ** 2).sum().backward()
-    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(
+        ours.weight.grad.data, theirs.weight.grad.numpy(), atol=1e-4, rtol=1e-4
+    )
     np.testing.assert_allclose(ours.bias.grad.data, theirs.bias.grad.numpy(), atol=1e-4, rtol=1e-4)
 
 
 def test_conv_and_linear_modules_with_copied_weights():
-    ours = rf.nn.Sequential(rf.nn.Conv2d(3, 4, 3, stride=2, padding=1), rf.nn.Flatten(), rf.nn.Linear(64, 3))
-    theirs = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, stride=2, padding=1), torch.nn.Flatten(), torch.nn.Linear(64, 3))
+    ours = rf.nn.Sequential(
+        rf.nn.Conv2d(3, 4, 3, stride=2, padding=1), rf.nn.Flatten(), rf.nn.Linear(64, 3)
+    )
+    theirs = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3, stride=2, padding=1), torch.nn.Flatten(), torch.nn.Linear(64, 3)
+    )
     ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
     x = data(2, 3, 8, 8)
     compare(lambda t: ours(t), lambda t: theirs(t), [x])
@@ -139,7 +161,10 @@ def test_conv_and_linear_modules_with_copied_weights():
 
 
 def test_default_init_bounds_match_torch():
-    for ours, theirs in [(rf.nn.Linear(50, 7), torch.nn.Linear(50, 7)), (rf.nn.Conv2d(6, 4, 3, groups=2), torch.nn.Conv2d(6, 4, 3, groups=2))]:
+    for ours, theirs in [
+        (rf.nn.Linear(50, 7), torch.nn.Linear(50, 7)),
+        (rf.nn.Conv2d(6, 4, 3, groups=2), torch.nn.Conv2d(6, 4, 3, groups=2)),
+    ]:
         bound = 1 / np.sqrt(np.prod(theirs.weight.shape[1:]))
         for p in (ours.weight, ours.bias):
             assert np.abs(p.data).max() <= bound

@@ -42,7 +42,11 @@ def test_unary(name, low):
 
 
 def test_sigmoid_saturates_like_torch():
-    compare(lambda x: x.sigmoid(), lambda x: x.sigmoid(), [np.array([-100, -20, 0, 20, 100], np.float32)])
+    compare(
+        lambda x: x.sigmoid(),
+        lambda x: x.sigmoid(),
+        [np.array([-100, -20, 0, 20, 100], np.float32)],
+    )
 
 
 @pytest.mark.parametrize("axis, keepdims", [(None, False), (0, False), (1, True), ((0, 2), False)])
@@ -72,7 +76,12 @@ def test_shape_ops():
 
 @pytest.mark.parametrize(
     "index",
-    [(slice(None), 1), (Ellipsis, slice(None, None, 2)), (np.array([0, 0, 1]),), (np.array([1, 1]), 2)],
+    [
+        (slice(None), 1),
+        (Ellipsis, slice(None, None, 2)),
+        (np.array([0, 0, 1]),),
+        (np.array([1, 1]), 2),
+    ],
 )
 def test_getitem(index):
     x = data(2, 3, 4)
@@ -86,7 +95,10 @@ def test_concatenate_and_stack():
     compare(lambda x, y: rf.stack([x, y], 2), lambda x, y: torch.stack([x, y], 2), [a, b])
 
 
-@pytest.mark.parametrize("a_shape, b_shape", [((3, 4), (4, 5)), ((4,), (4, 5)), ((2, 3, 4), (4,)), ((2, 1, 3, 4), (5, 4, 2))])
+@pytest.mark.parametrize(
+    "a_shape, b_shape",
+    [((3, 4), (4, 5)), ((4,), (4, 5)), ((2, 3, 4), (4,)), ((2, 1, 3, 4), (5, 4, 2))],
+)
 def test_matmul(a_shape, b_shape):
     compare(lambda x, y: x @ y, lambda x, y: x @ y, [data(*a_shape), data(*b_shape)])
 

@@ -179,9 +179,7 @@ class Maximum(Function):
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         self.x_shape, self.y_shape = x.shape, y.shape
-        self.x_share = np.where(x > y, 1.0, np.where(x == y, 0.5, 0.0)).astype(
-            np.result_type(x, y)
-        )
+        self.x_share = np.where(x > y, 1.0, np.where(x == y, 0.5, 0.0)).astype(np.result_type(x, y))
         return np.maximum(x, y)
 
     def backward(self, grad: np.ndarray) -> tuple:
@@ -235,7 +233,9 @@ def _binary(function: type[Function], name: str):  # type: ignore[no-untyped-def
             raise
 
     apply.__name__ = name
-    apply.__doc__ = f"Differentiable ``{name}`` with broadcasting (see :class:`{function.__name__}`)."
+    apply.__doc__ = (
+        f"Differentiable ``{name}`` with broadcasting (see :class:`{function.__name__}`)."
+    )
     return apply
 
 

@@ -97,9 +97,7 @@ class Stack(Function):
 
 def _is_basic_index(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts
-    )
+    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
 def _check_dim(dim: int, ndim: int, what: str) -> int:
@@ -163,7 +161,9 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     try:
         return GetItem(index)(x)
     except IndexError as error:
-        raise IndexError(f"index {index!r} does not fit a tensor of shape {x.shape}: {error}") from None
+        raise IndexError(
+            f"index {index!r} does not fit a tensor of shape {x.shape}: {error}"
+        ) from None
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
@@ -171,7 +171,11 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     tensors = _tensor_list(tensors, "concatenate")
     axis = _check_dim(axis, tensors[0].ndim, "concatenate")
     shapes = [t.shape for t in tensors]
-    if any(len(s) != len(shapes[0]) or s[:axis] + s[axis + 1 :] != shapes[0][:axis] + shapes[0][axis + 1 :] for s in shapes):
+    if any(
+        len(s) != len(shapes[0])
+        or s[:axis] + s[axis + 1 :] != shapes[0][:axis] + shapes[0][axis + 1 :]
+        for s in shapes
+    ):
         raise ValueError(f"concatenate along axis {axis}: shapes {shapes} differ off that axis")
     return Concatenate(axis)(*tensors)
 

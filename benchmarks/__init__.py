@@ -1,0 +1,1 @@
+"""Benchmarks: rectifiers beside PyTorch CPU at the same thread count (``python -m benchmarks``)."""
