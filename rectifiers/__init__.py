@@ -9,7 +9,7 @@ Layers of the package, each importing only from the ones above it:
     optim/, data/, training       learning
 """
 
-from . import activations, autograd, functional, init, layers, nn, optim, random
+from . import activations, autograd, data, functional, init, layers, nn, optim, random, training
 from .autograd import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.ops import (
     abs,
@@ -32,6 +32,7 @@ from .autograd.ops import (
 )
 from .creation import arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .random import default_generator, manual_seed
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
@@ -48,10 +49,12 @@ __all__ = [
     "arange",
     "autograd",
     "concatenate",
+    "data",
     "default_generator",
     "enable_grad",
     "exp",
     "flatten",
+    "load",
     "full",
     "is_grad_enabled",
     "log",
@@ -65,6 +68,7 @@ __all__ = [
     "rand",
     "randn",
     "reshape",
+    "save",
     "set_grad_enabled",
     "sigmoid",
     "sqrt",
@@ -72,6 +76,7 @@ __all__ = [
     "stack",
     "tanh",
     "tensor",
+    "training",
     "transpose",
     "unsqueeze",
     "where",

@@ -1,0 +1,103 @@
+"""``save`` and ``load``: nested dicts of arrays and plain values in one ``.npz``, no pickle.
+
+Arrays (model weights, optimiser buffers) are stored as ``.npz`` members;
+everything else (numbers, strings, lists, the nesting itself, generator
+states) goes into one JSON document stored as a string member. Loading uses
+``numpy.load(allow_pickle=False)``, so a checkpoint can never execute code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .autograd.tensor import Tensor
+
+_STRUCTURE_KEY = "__structure__"
+
+
+def _flatten(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
+    """Replace every array by a reference {"__array__": key} and collect the arrays."""
+    if isinstance(obj, Tensor):
+        obj = obj.data
+    if isinstance(obj, np.ndarray):
+        if obj.dtype.kind not in "biufc":
+            raise TypeError(f"save: arrays of dtype {obj.dtype} cannot be stored without pickle")
+        key = f"a{len(arrays)}"
+        arrays[key] = obj
+        return {"__array__": key}
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, dict):
+        for k in obj:
+            if not isinstance(k, (str, int)):
+                raise TypeError(f"save: dict keys must be str or int, got {type(k).__name__}")
+        keys = [k for k in obj]
+        if any(isinstance(k, int) for k in keys):
+            return {"__intkeys__": [[k, _flatten(v, arrays)] for k, v in obj.items()]}
+        return {k: _flatten(v, arrays) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_flatten(v, arrays) for v in obj]
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    raise TypeError(
+        f"save: cannot store a {type(obj).__name__} (only dicts, lists, numbers, strings, arrays)"
+    )
+
+
+def _unflatten(obj: Any, arrays: Any) -> Any:
+    if isinstance(obj, dict):
+        if "__array__" in obj:
+            return arrays[obj["__array__"]]
+        if "__intkeys__" in obj:
+            return {k: _unflatten(v, arrays) for k, v in obj["__intkeys__"]}
+        return {k: _unflatten(v, arrays) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_unflatten(v, arrays) for v in obj]
+    return obj
+
+
+def save(obj: dict[str, Any], path: str | os.PathLike) -> None:
+    """Write ``obj`` (nested dicts/lists of arrays, tensors, numbers, strings) to ``path``.
+
+    The file is written to a temporary name and renamed, so an interrupted save
+    never leaves a half-written checkpoint under ``path``.
+
+    Examples:
+        >>> import rectifiers as rf, tempfile, os
+        >>> model = rf.nn.Linear(3, 2)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+        >>> rf.save({"model": model.state_dict(), "epoch": 3}, path)
+        >>> rf.load(path)["epoch"]
+        3
+    """
+    arrays: dict[str, np.ndarray] = {}
+    structure = _flatten(obj, arrays)
+    arrays[_STRUCTURE_KEY] = np.array(json.dumps(structure))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def load(path: str | os.PathLike) -> Any:
+    """Read what :func:`save` wrote (arrays come back as NumPy arrays)."""
+    with np.load(path, allow_pickle=False) as archive:
+        if _STRUCTURE_KEY not in archive.files:
+            raise ValueError(
+                f"{path} was not written by rectifiers.save (no {_STRUCTURE_KEY} entry)"
+            )
+        arrays = {k: archive[k] for k in archive.files if k != _STRUCTURE_KEY}
+        structure = json.loads(str(archive[_STRUCTURE_KEY]))
+    return _unflatten(structure, arrays)

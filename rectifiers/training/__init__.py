@@ -1,0 +1,6 @@
+"""Training: ``fit``, ``train_one_epoch``, ``evaluate``, ``History``, and resumable checkpoints."""
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .loop import History, evaluate, fit, train_one_epoch
+
+__all__ = ["History", "evaluate", "fit", "load_checkpoint", "save_checkpoint", "train_one_epoch"]
