@@ -20,7 +20,7 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=7, help="timed repeats per workload (median reported)"
     )
-    parser.add_argument("--only", nargs="*", default=None, help="run only these suites (conv)")
+    parser.add_argument("--only", nargs="*", default=None, help="run only these suites: conv, steps")
     parser.add_argument(
         "--out", default="benchmarks/results.json", help="where to write the JSON record"
     )

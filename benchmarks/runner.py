@@ -7,7 +7,7 @@ import platform
 
 import numpy as np
 
-from . import conv
+from . import conv, steps
 from .timing import spread
 
 
@@ -36,6 +36,10 @@ def run_suites(threads: int, repeats: int, only: list[str] | None, out: str) -> 
         record["gemm_gflops"] = peak
         record["conv"] = rows
         print_conv_table(rows, peak)
+    if only is None or "steps" in only:
+        rows = steps.run(max(3, repeats // 2), torch)
+        record["steps"] = rows
+        print_steps_table(rows)
     with open(out, "w") as f:
         json.dump(record, f, indent=2)
     print(f"\nwritten {out}")
@@ -57,3 +61,16 @@ def print_conv_table(rows: list[dict], peak: float) -> None:
             f"| {row['workload']} | {1e3 * ours:.1f} {spread(row['ours'])} | {gflops:.0f} | "
             f"{100 * gflops / peak:.0f}% | {torch_ms} | {ratio} |"
         )
+
+
+def print_steps_table(rows: list[dict]) -> None:
+    print("\ntraining step (forward, cross-entropy, backward, SGD momentum), batch 128, float32")
+    print("| network | rectifiers img/s | torch img/s | rectifiers / torch speed |")
+    print("|---|---|---|---|")
+    for row in rows:
+        ours = row["images"] / row["ours"]["median_s"]
+        theirs = ratio = "–"
+        if "torch" in row:
+            speed = row["images"] / row["torch"]["median_s"]
+            theirs, ratio = f"{speed:.0f} {spread(row['torch'])}", f"{ours / speed:.2f}×"
+        print(f"| {row['workload']} | {ours:.0f} {spread(row['ours'])} | {theirs} | {ratio} |")

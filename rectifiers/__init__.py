@@ -9,6 +9,7 @@ Layers of the package, each importing only from the ones above it:
     optim/, data/, training       learning
 """
 
+from . import memory  # noqa: F401  (first: sets malloc's thresholds, see memory.py)
 from . import activations, autograd, data, functional, init, layers, nn, optim, random, training
 from .autograd import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.ops import (

@@ -46,22 +46,26 @@ def max_pool2d_forward(
     padded = pad_nchw(x, padding, fill=-np.inf)
     taps = window_offsets(kernel, (1, 1), stride, out_hw)
     _, _, rows, cols = next(taps)
-    out = padded[:, :, rows, cols].copy()
-    argmax = np.zeros(out.shape, dtype=np.int16)
+    out = padded[:, :, rows, cols].copy(order="K")  # keep x's memory layout (channels-last after a conv)
+    argmax = np.zeros_like(out, dtype=np.int16)
     for i, j, rows, cols in taps:
         candidate = padded[:, :, rows, cols]
         better = candidate > out  # strict: ties keep the earlier tap
         np.copyto(out, candidate, where=better)
-        argmax[better] = i * kernel[1] + j
+        np.copyto(argmax, np.int16(i * kernel[1] + j), where=better)
     return out, PoolSaved(x.shape, kernel, stride, padding, out_hw, argmax)
 
 
 def max_pool2d_backward(grad: np.ndarray, saved: PoolSaved) -> np.ndarray:
     """Route each window's gradient to its winning tap (a sum where windows overlap)."""
     dx_padded = _zeros_padded(saved, grad.dtype)
-    zero = np.zeros((), dtype=grad.dtype)
+    overlapping = any(s < k for s, k in zip(saved.stride, saved.kernel))
     for i, j, rows, cols in window_offsets(saved.kernel, (1, 1), saved.stride, saved.out_hw):
-        dx_padded[:, :, rows, cols] += np.where(saved.argmax == i * saved.kernel[1] + j, grad, zero)
+        won = saved.argmax == i * saved.kernel[1] + j
+        if overlapping:
+            dx_padded[:, :, rows, cols] += grad * won
+        else:  # each pixel lies in one window only: write, no need to read and add
+            np.multiply(grad, won, out=dx_padded[:, :, rows, cols])
     return crop(dx_padded, saved.padding, *saved.x_shape[2:], channels_last=False)
 
 
@@ -71,7 +75,7 @@ def avg_pool2d_forward(
     """Mean over each window (padding zeros included in the count)."""
     out_hw = _geometry(x.shape, kernel, stride, padding)
     padded = pad_nchw(x, padding)
-    out = np.zeros(x.shape[:2] + out_hw, dtype=x.dtype)
+    out = np.zeros_like(padded[:, :, : out_hw[0], : out_hw[1]])  # same memory layout as x
     for _, _, rows, cols in window_offsets(kernel, (1, 1), stride, out_hw):
         out += padded[:, :, rows, cols]
     out *= x.dtype.type(1.0 / (kernel[0] * kernel[1]))
