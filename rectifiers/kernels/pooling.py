@@ -6,6 +6,7 @@ window at once is one strided slice of the padded image (``window_offsets``).
 Max pooling:  out[n, c, p, q] = max_{i, j} xpad[n, c, p·sh + i, q·sw + j], xpad padded with −∞.
               The gradient goes to the *first* maximal tap in row-major order (as PyTorch),
               so a window of equal values (zeros after a ReLU) passes it to one element only.
+              (A NaN input gets no gradient here; PyTorch routes it to the NaN.)
 Average pooling: out = (1 / (kh·kw)) Σ_{i, j} xpad[...], zeros in the padding counted
               (PyTorch's ``count_include_pad=True``).
 """
@@ -20,14 +21,15 @@ from ._windows import Padding, Pair, crop, output_size, pad_nchw, window_offsets
 
 
 class PoolSaved(NamedTuple):
-    """Geometry, plus (max pooling only) which tap won each window."""
+    """Geometry, plus (max pooling only) the padded input and the output, to find the winners."""
 
     x_shape: tuple[int, ...]
     kernel: Pair
     stride: Pair
     padding: Padding
     out_hw: Pair
-    argmax: np.ndarray | None
+    padded: np.ndarray | None = None
+    out: np.ndarray | None = None
 
 
 def _geometry(x_shape: tuple, kernel: Pair, stride: Pair, padding: Padding) -> Pair:
@@ -41,27 +43,30 @@ def _geometry(x_shape: tuple, kernel: Pair, stride: Pair, padding: Padding) -> P
 def max_pool2d_forward(
     x: np.ndarray, kernel: Pair, stride: Pair, padding: Padding = ((0, 0), (0, 0))
 ) -> tuple[np.ndarray, PoolSaved]:
-    """Max over each window; remembers the winning tap (int16 index i·kw + j) for the backward."""
+    """Max over each window: a running ``np.maximum`` over the kh·kw taps.
+
+    Which tap won is not recorded here (masked writes would cost 10× the max
+    itself); the backward finds it again from the saved input and output.
+    """
     out_hw = _geometry(x.shape, kernel, stride, padding)
     padded = pad_nchw(x, padding, fill=-np.inf)
     taps = window_offsets(kernel, (1, 1), stride, out_hw)
     _, _, rows, cols = next(taps)
     out = padded[:, :, rows, cols].copy(order="K")  # keep x's memory layout (channels-last after a conv)
-    argmax = np.zeros_like(out, dtype=np.int16)
-    for i, j, rows, cols in taps:
-        candidate = padded[:, :, rows, cols]
-        better = candidate > out  # strict: ties keep the earlier tap
-        np.copyto(out, candidate, where=better)
-        np.copyto(argmax, np.int16(i * kernel[1] + j), where=better)
-    return out, PoolSaved(x.shape, kernel, stride, padding, out_hw, argmax)
+    for _, _, rows, cols in taps:
+        np.maximum(out, padded[:, :, rows, cols], out=out)
+    return out, PoolSaved(x.shape, kernel, stride, padding, out_hw, padded, out)
 
 
 def max_pool2d_backward(grad: np.ndarray, saved: PoolSaved) -> np.ndarray:
-    """Route each window's gradient to its winning tap (a sum where windows overlap)."""
-    dx_padded = _zeros_padded(saved, grad.dtype)
+    """Route each window's gradient to its first maximal tap (row-major), summing where windows overlap."""
+    dx_padded = _zeros_padded(saved, grad)
     overlapping = any(s < k for s, k in zip(saved.stride, saved.kernel))
-    for i, j, rows, cols in window_offsets(saved.kernel, (1, 1), saved.stride, saved.out_hw):
-        won = saved.argmax == i * saved.kernel[1] + j
+    unclaimed = np.ones_like(saved.out, dtype=bool)  # windows whose winner is still to be found
+    for _, _, rows, cols in window_offsets(saved.kernel, (1, 1), saved.stride, saved.out_hw):
+        won = saved.padded[:, :, rows, cols] == saved.out
+        won &= unclaimed
+        unclaimed ^= won
         if overlapping:
             dx_padded[:, :, rows, cols] += grad * won
         else:  # each pixel lies in one window only: write, no need to read and add
@@ -79,19 +84,23 @@ def avg_pool2d_forward(
     for _, _, rows, cols in window_offsets(kernel, (1, 1), stride, out_hw):
         out += padded[:, :, rows, cols]
     out *= x.dtype.type(1.0 / (kernel[0] * kernel[1]))
-    return out, PoolSaved(x.shape, kernel, stride, padding, out_hw, None)
+    return out, PoolSaved(x.shape, kernel, stride, padding, out_hw)
 
 
 def avg_pool2d_backward(grad: np.ndarray, saved: PoolSaved) -> np.ndarray:
     """Each tap of a window receives 1/(kh·kw) of the window's gradient."""
-    dx_padded = _zeros_padded(saved, grad.dtype)
+    dx_padded = _zeros_padded(saved, grad)
     share = grad * grad.dtype.type(1.0 / (saved.kernel[0] * saved.kernel[1]))
     for _, _, rows, cols in window_offsets(saved.kernel, (1, 1), saved.stride, saved.out_hw):
         dx_padded[:, :, rows, cols] += share
     return crop(dx_padded, saved.padding, *saved.x_shape[2:], channels_last=False)
 
 
-def _zeros_padded(saved: PoolSaved, dtype: np.dtype) -> np.ndarray:
+def _zeros_padded(saved: PoolSaved, like: np.ndarray) -> np.ndarray:
+    """Zeros of the padded input's shape, channels-last in memory when ``like`` is (as after a conv)."""
     n, c, h, w = saved.x_shape
     (top, bottom), (left, right) = saved.padding
-    return np.zeros((n, c, h + top + bottom, w + left + right), dtype=dtype)
+    hp, wp = h + top + bottom, w + left + right
+    if like.strides[1] == like.itemsize and c > 1:
+        return np.zeros((n, hp, wp, c), dtype=like.dtype).transpose(0, 3, 1, 2)
+    return np.zeros((n, c, hp, wp), dtype=like.dtype)
