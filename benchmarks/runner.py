@@ -1,76 +1,105 @@
-"""Run the suites, print the tables, write the JSON record."""
+"""Run each suite in fresh worker processes, rectifiers and torch alternating, and print ratio tables."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import platform
+import statistics
+import subprocess
+import sys
 
-import numpy as np
-
-from . import conv, steps
 from .timing import spread
+from .workloads import BATCH
+
+SUITES = ("conv", "steps", "elementwise")
 
 
-def _torch(threads: int):
-    try:
-        import torch
-    except ImportError:
-        print("torch not installed: printing rectifiers timings only (pip install -e '.[parity]')")
-        return None
-    torch.set_num_threads(threads)
-    return torch
+def _worker(lib: str, suite: str, repeats: int) -> object:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.worker", lib, suite, str(repeats)],
+        capture_output=True, text=True, check=True, env=os.environ.copy(),
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_suites(threads: int, repeats: int, only: list[str] | None, out: str) -> None:
-    torch = _torch(threads)
+def _merge(rounds: list[list[dict]]) -> list[dict]:
+    """Per workload, the median over rounds of each round's median (and the overall min/max)."""
+    merged = []
+    for rows in zip(*rounds):
+        row = dict(rows[0])
+        row["median_s"] = statistics.median(r["median_s"] for r in rows)
+        row["min_s"], row["max_s"] = min(r["min_s"] for r in rows), max(r["max_s"] for r in rows)
+        merged.append(row)
+    return merged
+
+
+def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rounds: int) -> None:
+    has_torch = importlib.util.find_spec("torch") is not None
+    libs = ["rectifiers", "torch"] if has_torch else ["rectifiers"]
+    if not has_torch:
+        print("torch not installed: rectifiers timings only (pip install -e '.[parity]')")
+    machine = _worker("numpy", "machine", repeats)
     record = {
-        "threads": threads,
-        "repeats": repeats,
-        "numpy": np.__version__,
-        "torch": getattr(torch, "__version__", None),
-        "machine": platform.processor() or platform.machine(),
-    }
-    if only is None or "conv" in only:
-        peak = conv.gemm_rate(repeats)
-        rows = conv.run(repeats, torch)
-        record["gemm_gflops"] = peak
-        record["conv"] = rows
-        print_conv_table(rows, peak)
-    if only is None or "steps" in only:
-        rows = steps.run(max(3, repeats // 2), torch)
-        record["steps"] = rows
-        print_steps_table(rows)
+        "threads": threads, "repeats": repeats, "rounds": rounds, "python": platform.python_version(),
+        "machine": platform.machine(), **machine, "suites": {},
+    }  # fmt: skip
+    print(f"float32 GEMM {machine['gemm_gflops']:.0f} GFLOP/s, copy {machine['copy_gbs']:.1f} GB/s, {threads} threads")
+    for suite in only or SUITES:
+        results = {lib: [] for lib in libs}
+        for _ in range(rounds):  # interleave the libraries so drift hits both alike
+            for lib in libs:
+                results[lib].append(_worker(lib, suite, repeats))
+        merged = {lib: _merge(rs) for lib, rs in results.items()}
+        record["suites"][suite] = merged
+        PRINTERS[suite](merged, machine)
     with open(out, "w") as f:
         json.dump(record, f, indent=2)
     print(f"\nwritten {out}")
 
 
-def print_conv_table(rows: list[dict], peak: float) -> None:
-    print(f"\nconv2d forward + backward, batch {conv.BATCH}, float32; GEMM peak {peak:.0f} GFLOP/s")
-    print("| workload | rectifiers ms | GFLOP/s | % of GEMM | torch ms | rectifiers / torch time |")
+def _ratio_columns(ours: dict, theirs: dict | None, per_second: float | None = None) -> tuple[str, str]:
+    if theirs is None:
+        return "–", "–"
+    ratio = theirs["median_s"] / ours["median_s"]  # speed ratio: > 1 means rectifiers is faster
+    return f"{1e3 * theirs['median_s']:.1f} {spread(theirs)}", f"{ratio:.2f}×"
+
+
+def print_conv(merged: dict, machine: dict) -> None:
+    print(f"\nconv2d forward + backward (input and weight gradients), batch {BATCH}, float32")
+    print("| workload | rectifiers ms | GFLOP/s | % of GEMM | torch ms | speed vs torch |")
     print("|---|---|---|---|---|---|")
-    for row in rows:
-        ours = row["ours"]["median_s"]
-        gflops = row["flops"] / ours / 1e9
-        torch_ms = ratio = "–"
-        if "torch" in row:
-            theirs = row["torch"]["median_s"]
-            torch_ms = f"{1e3 * theirs:.1f} {spread(row['torch'])}"
-            ratio = f"{ours / theirs:.2f}×"
-        print(
-            f"| {row['workload']} | {1e3 * ours:.1f} {spread(row['ours'])} | {gflops:.0f} | "
-            f"{100 * gflops / peak:.0f}% | {torch_ms} | {ratio} |"
-        )
+    for i, ours in enumerate(merged["rectifiers"]):
+        theirs = merged["torch"][i] if "torch" in merged else None
+        gflops = ours["flops"] / ours["median_s"] / 1e9
+        torch_ms, ratio = _ratio_columns(ours, theirs)
+        print(f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gflops:.0f} | "
+              f"{100 * gflops / machine['gemm_gflops']:.0f}% | {torch_ms} | {ratio} |")
 
 
-def print_steps_table(rows: list[dict]) -> None:
-    print("\ntraining step (forward, cross-entropy, backward, SGD momentum), batch 128, float32")
-    print("| network | rectifiers img/s | torch img/s | rectifiers / torch speed |")
+def print_steps(merged: dict, machine: dict) -> None:
+    print(f"\ntraining step (forward, cross-entropy, backward, SGD momentum), batch {BATCH}, float32")
+    print("| network | rectifiers img/s | torch img/s | speed vs torch |")
     print("|---|---|---|---|")
-    for row in rows:
-        ours = row["images"] / row["ours"]["median_s"]
-        theirs = ratio = "–"
-        if "torch" in row:
-            speed = row["images"] / row["torch"]["median_s"]
-            theirs, ratio = f"{speed:.0f} {spread(row['torch'])}", f"{ours / speed:.2f}×"
-        print(f"| {row['workload']} | {ours:.0f} {spread(row['ours'])} | {theirs} | {ratio} |")
+    for i, ours in enumerate(merged["rectifiers"]):
+        theirs = merged["torch"][i] if "torch" in merged else None
+        rate = ours["images"] / ours["median_s"]
+        theirs_rate = f"{ours['images'] / theirs['median_s']:.0f} {spread(theirs)}" if theirs else "–"
+        ratio = f"{theirs['median_s'] / ours['median_s']:.2f}×" if theirs else "–"
+        print(f"| {ours['workload']} | {rate:.0f} {spread(ours)} | {theirs_rate} | {ratio} |")
+
+
+def print_elementwise(merged: dict, machine: dict) -> None:
+    print("\nactivation / BatchNorm2d forward + backward on 128×64×32×32 float32")
+    print("| layer | rectifiers ms | GB/s (minimum traffic) | % of copy bandwidth | torch ms | speed vs torch |")
+    print("|---|---|---|---|---|---|")
+    for i, ours in enumerate(merged["rectifiers"]):
+        theirs = merged["torch"][i] if "torch" in merged else None
+        gbs = ours["bytes"] / ours["median_s"] / 1e9
+        torch_ms, ratio = _ratio_columns(ours, theirs)
+        print(f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gbs:.1f} | "
+              f"{100 * gbs / machine['copy_gbs']:.0f}% | {torch_ms} | {ratio} |")
+
+
+PRINTERS = {"conv": print_conv, "steps": print_steps, "elementwise": print_elementwise}

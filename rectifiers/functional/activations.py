@@ -26,30 +26,32 @@ class LeakyReLUFunction(Function):
         self.slope = slope
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.positive = kernels.leaky_relu_forward(x, self.slope)
+        y, self.scale = kernels.leaky_relu_forward(x, self.slope)
         return y
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        return kernels.leaky_relu_backward(grad, self.positive, self.slope)
+        return kernels.leaky_relu_backward(grad, self.scale)
 
 
 class PReLUFunction(Function):
-    """Inputs: x, slope. Keeps a reference to x (not a copy): the slope gradient needs its values."""
+    """Inputs: x, slope. Keeps a reference to x (not a copy): the slope gradient needs its values,
+    and the scale dy/dx (1 or a_c) for the input gradient."""
 
     def forward(self, x: np.ndarray, slope: np.ndarray) -> np.ndarray:
-        self.x, self.slope = x, slope
-        return kernels.prelu_forward(x, slope)
+        y, self.scale = kernels.prelu_forward(x, slope)
+        self.x, self.slope_shape = x, slope.shape
+        return y
 
     def backward(self, grad: np.ndarray) -> tuple:
-        return kernels.prelu_backward(grad, self.x, self.slope, self.needs_input_grad[0])
+        return kernels.prelu_backward(grad, self.x, self.scale, self.slope_shape, self.needs_input_grad[0])
 
 
 class RReLUTrainFunction(Function):
-    def __init__(self, slopes: np.ndarray) -> None:
-        self.slopes = slopes
+    def __init__(self, slopes: np.ndarray, max_slope: float) -> None:
+        self.slopes, self.max_slope = slopes, max_slope
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.scale = kernels.rrelu_train_forward(x, self.slopes)
+        y, self.scale = kernels.rrelu_train_forward(x, self.slopes, self.max_slope)
         del self.slopes  # the scale holds everything the backward needs
         return y
 
@@ -105,7 +107,8 @@ def rrelu(
     slopes = kernels.rrelu_sample_slopes(
         input.shape, lower, upper, parameterization, resolve_generator(generator), input.dtype
     )
-    return RReLUTrainFunction(slopes)(input)
+    max_slope = upper if parameterization == "slope" else 1.0 / lower
+    return RReLUTrainFunction(slopes, max_slope)(input)
 
 
 def check_rrelu_bounds(lower: float, upper: float, parameterization: str) -> None:

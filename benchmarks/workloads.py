@@ -1,0 +1,121 @@
+"""The workloads, written once for either library (``lib`` is ``rectifiers`` or ``torch``).
+
+Nothing here imports rectifiers or torch: the worker process imports only the
+library it measures, so neither changes the other's environment (rectifiers
+tunes malloc on import, see ``rectifiers/memory.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import models
+from .timing import measure
+
+BATCH = 128
+
+# (name, C_in, C_out, kernel, padding, H=W)
+CONV_SHAPES = [
+    ("3→64 3×3 @32", 3, 64, 3, 1, 32),
+    ("64→64 3×3 @32", 64, 64, 3, 1, 32),
+    ("128→128 3×3 @16", 128, 128, 3, 1, 16),
+    ("96→192 5×5 @16", 96, 192, 5, 2, 16),
+    ("192→192 1×1 @8", 192, 192, 1, 0, 8),
+]
+STEP_NETWORKS = [(net, act) for net in ("net_s", "nin") for act in ("relu", "prelu", "rrelu")]
+ELEMENTWISE_SHAPE = (128, 64, 32, 32)
+
+
+def conv_flops(c_in: int, c_out: int, k: int, size: int) -> float:
+    """Forward 2·N·Ho·Wo·F·C·k² (same-size output); the backward (input + weight) is twice that."""
+    return 3 * 2 * BATCH * size * size * c_out * c_in * k * k
+
+
+def _adapter(lib: Any) -> dict[str, Any]:
+    """The few calls that differ between the two libraries."""
+    if lib.__name__ == "torch":
+        return dict(
+            leaf=lambda a: lib.from_numpy(a).clone().requires_grad_(),
+            const=lib.from_numpy,
+            conv2d=lib.nn.functional.conv2d,
+            cross_entropy=lambda logits, y: lib.nn.functional.cross_entropy(logits, lib.from_numpy(y)),
+            backward=lambda out, g: out.backward(lib.from_numpy(g)),
+        )
+    return dict(
+        leaf=lambda a: lib.Tensor(a, requires_grad=True),
+        const=lib.Tensor,
+        conv2d=lib.functional.conv2d,
+        cross_entropy=lib.functional.cross_entropy,
+        backward=lambda out, g: out.backward(g),
+    )
+
+
+def gemm_rate(repeats: int) -> float:
+    """The machine's float32 GEMM rate in GFLOP/s (2048³ NumPy matmul)."""
+    a = np.random.default_rng(0).standard_normal((2048, 2048), dtype=np.float32)
+    return 2 * 2048**3 / measure(lambda: a @ a, repeats)["median_s"] / 1e9
+
+
+def copy_bandwidth(repeats: int) -> float:
+    """GB/s of a NumPy copy of the elementwise tensor (bytes read + written)."""
+    a = np.random.default_rng(0).standard_normal(ELEMENTWISE_SHAPE, dtype=np.float32)
+    b = np.empty_like(a)
+    return 2 * a.nbytes / measure(lambda: np.copyto(b, a), repeats)["median_s"] / 1e9
+
+
+def conv(lib: Any, repeats: int) -> list[dict]:
+    api, rng, rows = _adapter(lib), np.random.default_rng(0), []
+    for name, c_in, c_out, k, pad, size in CONV_SHAPES:
+        x = rng.standard_normal((BATCH, c_in, size, size), dtype=np.float32)
+        w = rng.standard_normal((c_out, c_in, k, k), dtype=np.float32) * 0.05
+        b = np.zeros(c_out, np.float32)
+        g = rng.standard_normal((BATCH, c_out, size, size), dtype=np.float32)
+
+        def run():
+            xt, wt, bt = api["leaf"](x), api["leaf"](w), api["leaf"](b)
+            api["backward"](api["conv2d"](xt, wt, bt, padding=pad), g)
+
+        rows.append({"workload": name, "flops": conv_flops(c_in, c_out, k, size), **measure(run, repeats)})
+    return rows
+
+
+def steps(lib: Any, repeats: int) -> list[dict]:
+    api, rows = _adapter(lib), []
+    for network, act in STEP_NETWORKS:
+        model = getattr(models, network)(lib, act)
+        opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        rng = np.random.default_rng(0)
+        x = api["const"](rng.standard_normal((BATCH, 3, 32, 32), dtype=np.float32))
+        y = rng.integers(0, 10, BATCH)
+
+        def run():
+            opt.zero_grad()
+            api["cross_entropy"](model(x), y).backward()
+            opt.step()
+
+        rows.append({"workload": f"{network} {act}", "images": BATCH, **measure(run, repeats)})
+    return rows
+
+
+def elementwise(lib: Any, repeats: int) -> list[dict]:
+    """Activation and BatchNorm2d forward + backward on a 128×64×32×32 tensor."""
+    api, rows = _adapter(lib), []
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(ELEMENTWISE_SHAPE, dtype=np.float32)
+    g = rng.standard_normal(ELEMENTWISE_SHAPE, dtype=np.float32)
+    layers = {
+        "ReLU": lib.nn.ReLU(), "LeakyReLU": lib.nn.LeakyReLU(0.01), "PReLU (64)": lib.nn.PReLU(64),
+        "RReLU": lib.nn.RReLU(), "BatchNorm2d": lib.nn.BatchNorm2d(64),
+    }  # fmt: skip
+    # bytes that must move at least: read x, write y; read g (and x or a mask), write dx
+    min_bytes = {"ReLU": 4.25, "LeakyReLU": 4.25, "PReLU (64)": 5, "RReLU": 6, "BatchNorm2d": 6}
+    for name, layer in layers.items():
+        layer.train()
+
+        def run():
+            api["backward"](layer(api["leaf"](x)), g)
+
+        rows.append({"workload": name, "bytes": min_bytes[name] * x.nbytes, **measure(run, repeats)})
+    return rows
