@@ -9,8 +9,21 @@ Layers of the package, each importing only from the ones above it:
     optim/, data/, training       learning
 """
 
-from . import memory  # noqa: F401  (first: sets malloc's thresholds, see memory.py)
-from . import activations, autograd, data, functional, init, layers, nn, optim, random, training
+from . import (
+    activations,
+    autograd,
+    data,
+    diagnostics,
+    functional,
+    init,
+    layers,
+    memory,  # noqa: F401  (first: sets malloc's thresholds, see memory.py)
+    models,
+    nn,
+    optim,
+    random,
+    training,
+)
 from .autograd import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.ops import (
     abs,
@@ -51,6 +64,7 @@ __all__ = [
     "autograd",
     "concatenate",
     "data",
+    "diagnostics",
     "default_generator",
     "enable_grad",
     "exp",
@@ -62,6 +76,7 @@ __all__ = [
     "manual_seed",
     "matmul",
     "maximum",
+    "models",
     "no_grad",
     "ones",
     "ones_like",

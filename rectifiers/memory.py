@@ -37,7 +37,9 @@ def keep_freed_memory(enabled: bool = True) -> bool:
         mallopt = libc.mallopt
     except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
         return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, _THRESHOLD))
+    return bool(mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, _THRESHOLD)
+    )
 
 
 ENABLED = keep_freed_memory(os.environ.get("RECTIFIERS_KEEP_FREED_MEMORY", "1") != "0")

@@ -43,7 +43,9 @@ class PReLUFunction(Function):
         return y
 
     def backward(self, grad: np.ndarray) -> tuple:
-        return kernels.prelu_backward(grad, self.x, self.scale, self.slope_shape, self.needs_input_grad[0])
+        return kernels.prelu_backward(
+            grad, self.x, self.scale, self.slope_shape, self.needs_input_grad[0]
+        )
 
 
 class RReLUTrainFunction(Function):

@@ -74,7 +74,11 @@ def prelu_forward(x: np.ndarray, slope: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def prelu_backward(
-    grad: np.ndarray, x: np.ndarray, scale: np.ndarray, slope_shape: tuple[int, ...], need_input: bool = True
+    grad: np.ndarray,
+    x: np.ndarray,
+    scale: np.ndarray,
+    slope_shape: tuple[int, ...],
+    need_input: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray]:
     """(dx, da): dx = g·scale;  da_c = Σ g·min(x, 0) over all positions of channel c."""
     dx = grad * scale if need_input else None
@@ -89,8 +93,12 @@ def prelu_backward(
 
 
 def rrelu_sample_slopes(
-    shape: tuple[int, ...], lower: float, upper: float, parameterization: str,
-    rng: np.random.Generator, dtype: np.dtype,
+    shape: tuple[int, ...],
+    lower: float,
+    upper: float,
+    parameterization: str,
+    rng: np.random.Generator,
+    dtype: np.dtype,
 ) -> np.ndarray:
     """One random negative slope per element.
 
@@ -105,7 +113,9 @@ def rrelu_sample_slopes(
     return draws.astype(dtype, copy=False)
 
 
-def rrelu_train_forward(x: np.ndarray, slopes: np.ndarray, max_slope: float) -> tuple[np.ndarray, np.ndarray]:
+def rrelu_train_forward(
+    x: np.ndarray, slopes: np.ndarray, max_slope: float
+) -> tuple[np.ndarray, np.ndarray]:
     """y = x·s with s = 1 where x > 0 and the drawn slope elsewhere; returns (y, s).
 
     Keeping s (PyTorch calls it the noise) makes the backward one multiply: dx = g·s.
@@ -113,7 +123,9 @@ def rrelu_train_forward(x: np.ndarray, slopes: np.ndarray, max_slope: float) -> 
     """
     positive = x > 0
     if max_slope <= 1:
-        np.maximum(slopes, positive, out=slopes)  # slopes ≤ 1, so the max picks 1 exactly where x > 0
+        np.maximum(
+            slopes, positive, out=slopes
+        )  # slopes ≤ 1, so the max picks 1 exactly where x > 0
     else:
         np.copyto(slopes, 1, where=positive)
     return x * slopes, slopes

@@ -127,11 +127,19 @@ def conv2d_backward(
         for g in range(groups):
             out_ch = slice(g * f_per_group, (g + 1) * f_per_group)
             dw_matrix = g_rows[:, out_ch].T @ saved.cols[g]  # (F/groups, kh·kw·C/groups)
-            dweight[out_ch] = dw_matrix.reshape(f_per_group, kh, kw, c_per_group).transpose(0, 3, 1, 2)
+            dweight[out_ch] = dw_matrix.reshape(f_per_group, kh, kw, c_per_group).transpose(
+                0, 3, 1, 2
+            )
     dx = None
     if need_input:
-        by_correlation = saved.stride == (1, 1) and _correlation_padding(saved, (kh, kw)) is not None
-        dx_nhwc = _input_grad_by_correlation(grad, saved) if by_correlation else _input_grad_by_col2im(g_rows, saved)
+        by_correlation = (
+            saved.stride == (1, 1) and _correlation_padding(saved, (kh, kw)) is not None
+        )
+        dx_nhwc = (
+            _input_grad_by_correlation(grad, saved)
+            if by_correlation
+            else _input_grad_by_col2im(g_rows, saved)
+        )
         dx = dx_nhwc.transpose(0, 3, 1, 2)
     dbias = g_rows.sum(axis=0) if need_bias else None
     return dx, dweight, dbias
@@ -153,7 +161,11 @@ def _input_grad_by_correlation(grad: np.ndarray, saved: ConvSaved) -> np.ndarray
     n, c, h, w = saved.x_shape
     f_per_group = f // groups
     windows = channels_last_windows(
-        pad_channels_last(grad, _correlation_padding(saved, (kh, kw))), (kh, kw), (1, 1), saved.dilation, (h, w)
+        pad_channels_last(grad, _correlation_padding(saved, (kh, kw))),
+        (kh, kw),
+        (1, 1),
+        saved.dilation,
+        (h, w),
     )
     dx = np.empty((n * h * w, c), dtype=grad.dtype)
     for g in range(groups):

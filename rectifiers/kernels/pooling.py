@@ -52,7 +52,9 @@ def max_pool2d_forward(
     padded = pad_nchw(x, padding, fill=-np.inf)
     taps = window_offsets(kernel, (1, 1), stride, out_hw)
     _, _, rows, cols = next(taps)
-    out = padded[:, :, rows, cols].copy(order="K")  # keep x's memory layout (channels-last after a conv)
+    out = padded[:, :, rows, cols].copy(
+        order="K"
+    )  # keep x's memory layout (channels-last after a conv)
     for _, _, rows, cols in taps:
         np.maximum(out, padded[:, :, rows, cols], out=out)
     return out, PoolSaved(x.shape, kernel, stride, padding, out_hw, padded, out)
