@@ -1,0 +1,143 @@
+"""What the example scripts share: arguments, data, outputs (Markdown, JSON, PNG), parallel runs.
+
+Not part of the library: the examples import it as a sibling module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import rectifiers as rf
+from rectifiers import data
+from rectifiers.data import transforms as T
+
+QUICK_TRAIN, QUICK_TEST = 384, 256
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str) -> None:
+    group = parser.add_argument_group("common")
+    group.add_argument("--data-dir", default=None, help="folder with cifar-10-batches-py/ or the .tar.gz (default: $RECTIFIERS_DATA, else download)")
+    group.add_argument("--synthetic", action="store_true", help="use rectifiers' synthetic images instead of CIFAR-10 (offline demos, tests)")
+    group.add_argument("--quick", action="store_true", help=f"a smoke run: {QUICK_TRAIN} training images, 1 epoch")
+    group.add_argument("--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})")
+    group.add_argument("--batch-size", type=int, default=128)
+    group.add_argument("--seed", type=int, default=0, help="seeds weights, data order, augmentation and random slopes")
+    group.add_argument("--out", default=out, help=f"results folder (default {out})")
+    group.add_argument("--resume", action="store_true", help="keep finished runs and continue interrupted ones from their checkpoints")
+    group.add_argument("--workers", type=int, default=1, help="runs trained in parallel processes")
+    group.add_argument("--threads", type=int, default=None, help="BLAS threads per worker (default: cores / workers)")
+    group.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def finish_arguments(args: argparse.Namespace) -> argparse.Namespace:
+    if args.quick:
+        args.epochs = 1
+    args.out = Path(args.out)
+    (args.out / "runs").mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def load_datasets(args: argparse.Namespace, train_size: int | None = None) -> tuple[Any, Any]:
+    """(train, test): CIFAR-10 (or synthetic), cut to the quick/subset sizes."""
+    if args.synthetic:
+        train = data.SyntheticImages(QUICK_TRAIN if args.quick else 5000, noise=0.35, seed=args.seed)
+        test = data.SyntheticImages(QUICK_TEST if args.quick else 1000, noise=0.35, seed=args.seed, sample_seed=10**6)
+    else:
+        root = args.data_dir
+        train = data.CIFAR10(root, train=True, download=True)
+        test = data.CIFAR10(root, train=False, download=True)
+    if args.quick:
+        train_size = QUICK_TRAIN
+        test = data.subset(test, QUICK_TEST)
+    if train_size is not None and train_size < len(train):
+        train = data.subset(train, train_size, np.random.default_rng(args.seed))
+    return train, test
+
+
+def loaders(args: argparse.Namespace, train: Any, test: Any, augment: bool, seed: int) -> tuple[Any, Any, Any]:
+    """(train_loader, test_loader, train_eval_loader): normalised; crops and flips when ``augment``."""
+    normalize = T.Normalize(T.CIFAR10_MEAN, T.CIFAR10_STD)
+    train_transform = T.Compose([T.RandomCrop(32, 4), T.RandomHorizontalFlip(), normalize]) if augment else normalize
+    train_loader = data.DataLoader(train, args.batch_size, shuffle=True, transform=train_transform, generator=np.random.default_rng(seed))
+    test_loader = data.DataLoader(test, 500, transform=normalize)
+    eval_subset = data.subset(train, min(len(train), 10000))
+    train_eval_loader = data.DataLoader(eval_subset, 500, transform=normalize)
+    return train_loader, test_loader, train_eval_loader
+
+
+def run_jobs(job: Callable[[dict], dict], configs: Sequence[dict], workers: int, threads: int | None) -> list[dict]:
+    """Run ``job(config)`` for every config, in ``workers`` processes with their own BLAS thread count."""
+    if workers <= 1:
+        return [job(config) for config in configs]
+    threads = threads or max(1, (os.cpu_count() or 2) // workers)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(threads)  # read by each spawned worker when it imports NumPy
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        return pool.map(job, configs, chunksize=1)
+
+
+def run_key(*parts: Any) -> str:
+    return "_".join(str(p).replace(" ", "-").replace("/", "-").replace("=", "") for p in parts)
+
+
+def finished_run(out: Path, key: str, resume: bool) -> dict | None:
+    path = out / "runs" / f"{key}.json"
+    if resume and path.exists():
+        return json.loads(path.read_text())
+    return None
+
+
+def save_run(out: Path, key: str, result: dict) -> dict:
+    (out / "runs" / f"{key}.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def machine_note(started: float) -> str:
+    minutes = (time.time() - started) / 60
+    return f"{platform.machine()}, {os.cpu_count()} cores, NumPy {np.__version__}, rectifiers {rf.__version__}; wall time {minutes:.1f} min"
+
+
+def write_outputs(out: Path, name: str, markdown: str, record: dict) -> None:
+    (out / f"{name}.md").write_text(markdown)
+    (out / f"{name}.json").write_text(json.dumps(record, indent=2))
+    print(markdown)
+    print(f"written {out / (name + '.md')} and {out / (name + '.json')}")
+
+
+def pyplot():
+    """matplotlib's pyplot with a file backend, or None (with a note) when it is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no plots (pip install -e '.[examples]')")
+        return None
+    return plt
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.2f}"
+
+
+def mean_std(values: Sequence[float]) -> str:
+    if len(values) == 1:
+        return percent(values[0])
+    return f"{percent(float(np.mean(values)))} ± {percent(float(np.std(values, ddof=1)))}"
