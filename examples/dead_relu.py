@@ -1,0 +1,114 @@
+"""Dead ReLUs: the fraction of units that never fire, for ReLU, Leaky ReLU and PReLU.
+
+A unit (channel) whose input stays negative outputs zero and, with ReLU,
+receives no gradient, so it stays dead. A too-large learning rate kills
+units; a negative slope (Leaky ReLU, PReLU) keeps a gradient flowing;
+BatchNorm re-centres inputs every step. This script trains the same small
+net for every combination and reports, per activation layer, the fraction of
+channels never positive during the last epoch
+(``rectifiers.diagnostics.DeadUnitMonitor``).
+
+    python examples/dead_relu.py
+    python examples/dead_relu.py --quick --synthetic
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import rectifiers as rf
+from rectifiers import optim
+from rectifiers.training import fit
+
+import common
+
+ACTIVATIONS = {"ReLU": ("relu", {}, 0.0), "Leaky ReLU 0.01": ("leaky_relu", {"negative_slope": 0.01}, 0.01), "PReLU": ("prelu", {}, 0.25)}
+
+
+def train_one(config: dict) -> dict:
+    out, key, args = config["out"], config["key"], config["args"]
+    done = common.finished_run(out, key, config["resume"])
+    if done is not None:
+        return done
+    rf.manual_seed(args.seed)
+    act, kwargs, slope = ACTIVATIONS[config["activation"]]
+    model = rf.models.small_convnet((act, dict(kwargs)), width=args.width, batch_norm=config["batch_norm"])
+    rf.init.init_model(model, "kaiming_normal", a=slope, generator=np.random.default_rng(args.seed))
+    train, test = common.load_datasets(args, args.train_size)
+    train_loader, test_loader, _ = common.loaders(args, train, test, augment=False, seed=args.seed)
+    opt = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=config["lr"], momentum=0.9)
+    monitor = rf.diagnostics.DeadUnitMonitor(model)
+    dead_per_epoch = []
+
+    def record(epoch: int, metrics: dict) -> None:  # called after each epoch: what the epoch saw
+        dead_per_epoch.append(monitor.dead_fractions())
+        metrics["mean_dead_fraction"] = float(np.mean(list(dead_per_epoch[-1].values())))
+        monitor.reset()
+
+    try:
+        history = fit(model, train_loader, opt, args.epochs, val_loader=test_loader, callbacks=[record],
+                      progress=not args.no_progress, log=lambda line: print(f"[{key}] {line}"))  # fmt: skip
+        diverged = False
+    except FloatingPointError:
+        history, diverged = None, True
+    monitor.remove()
+    result = {
+        "activation": config["activation"], "lr": config["lr"], "batch_norm": config["batch_norm"], "diverged": diverged,
+        "dead_per_layer": dead_per_epoch[-1] if dead_per_epoch else {},
+        "history": history.epochs if history else [],
+    }  # fmt: skip
+    return common.save_run(out, key, result)
+
+
+def report(args, runs, started) -> None:
+    rows = []
+    for r in runs:
+        dead = r["dead_per_layer"]
+        layers = " / ".join(f"{100 * v:.0f}" for v in dead.values()) if dead else "–"
+        test_error = common.percent(1 - r["history"][-1]["val_accuracy"]) if r["history"] else "diverged"
+        mean_dead = common.percent(float(np.mean(list(dead.values())))) if dead else "–"
+        rows.append([r["activation"], r["lr"], "yes" if r["batch_norm"] else "no", mean_dead, layers, test_error])
+    data_name = "synthetic images" if args.synthetic else f"CIFAR-10 ({args.train_size or 50000} training images)"
+    markdown = (
+        f"## Dead units on {data_name}: small conv net (width {args.width}), {args.epochs} epochs\n\n"
+        "Dead = channel never positive during the last epoch.\n\n"
+        + common.markdown_table(["activation", "lr", "BatchNorm", "dead units % (mean)", "dead % per layer (1→5)", "test error %"], rows)
+        + f"\nMachine: {common.machine_note(started)}.\n"
+    )
+    common.write_outputs(args.out, "dead_relu", markdown, {"runs": runs})
+    plt = common.pyplot()
+    if plt is None:
+        return
+    fig, ax = plt.subplots(figsize=(8, 4))
+    labels = [f"{r['activation']}\nlr {r['lr']}{' BN' if r['batch_norm'] else ''}" for r in runs]
+    values = [100 * float(np.mean(list(r["dead_per_layer"].values()))) if r["dead_per_layer"] else 0 for r in runs]
+    ax.bar(range(len(runs)), values)
+    ax.set_xticks(range(len(runs)), labels, fontsize=7)
+    ax.set_ylabel("dead units (%)")
+    fig.tight_layout()
+    fig.savefig(args.out / "dead_relu.png", dpi=120)
+    print(f"written {args.out / 'dead_relu.png'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lrs", type=float, nargs=2, default=[0.01, 0.2], help="a normal and a too-large learning rate")
+    parser.add_argument("--width", type=int, default=16)
+    parser.add_argument("--train-size", type=int, default=None)
+    common.add_common_arguments(parser, epochs=3, out="results/dead_relu")
+    args = common.finish_arguments(parser.parse_args())
+    started = time.time()
+    configs = [
+        {"args": args, "out": args.out, "resume": args.resume, "activation": name, "lr": lr, "batch_norm": bn,
+         "key": common.run_key(name, f"lr{lr}", "bn" if bn else "nobn")}
+        for bn in (False, True) for lr in args.lrs for name in ACTIVATIONS
+    ]  # fmt: skip
+    runs = common.run_jobs(train_one, configs, args.workers, args.threads)
+    report(args, runs, started)
+
+
+if __name__ == "__main__":
+    main()
