@@ -13,12 +13,24 @@ import os
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threads", type=int, default=2, help="BLAS/OpenMP threads for both libraries")
-    parser.add_argument("--repeats", type=int, default=7, help="timed repeats per workload in each process")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating worker rounds per library")
-    parser.add_argument("--only", nargs="*", default=None, help="suites to run: conv, steps, elementwise")
-    parser.add_argument("--out", default="benchmarks/results.json", help="where to write the JSON record")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="BLAS/OpenMP threads for both libraries"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=7, help="timed repeats per workload in each process"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="alternating worker rounds per library"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="suites to run: conv, steps, elementwise"
+    )
+    parser.add_argument(
+        "--out", default="benchmarks/results.json", help="where to write the JSON record"
+    )
     args = parser.parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)

@@ -33,7 +33,11 @@ def net_s(lib: Any, act: str) -> Any:
             layers.append(nn.MaxPool2d(2))
             continue
         c_in, c_out = item
-        layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out), _activation(lib, act, c_out)]
+        layers += [
+            nn.Conv2d(c_in, c_out, 3, padding=1),
+            nn.BatchNorm2d(c_out),
+            _activation(lib, act, c_out),
+        ]
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10)]
     return nn.Sequential(*layers)
 

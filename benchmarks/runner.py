@@ -19,7 +19,10 @@ SUITES = ("conv", "steps", "elementwise")
 def _worker(lib: str, suite: str, repeats: int) -> object:
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.worker", lib, suite, str(repeats)],
-        capture_output=True, text=True, check=True, env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -45,7 +48,9 @@ def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rou
         "threads": threads, "repeats": repeats, "rounds": rounds, "python": platform.python_version(),
         "machine": platform.machine(), **machine, "suites": {},
     }  # fmt: skip
-    print(f"float32 GEMM {machine['gemm_gflops']:.0f} GFLOP/s, copy {machine['copy_gbs']:.1f} GB/s, {threads} threads")
+    print(
+        f"float32 GEMM {machine['gemm_gflops']:.0f} GFLOP/s, copy {machine['copy_gbs']:.1f} GB/s, {threads} threads"
+    )
     for suite in only or SUITES:
         results = {lib: [] for lib in libs}
         for _ in range(rounds):  # interleave the libraries so drift hits both alike
@@ -59,7 +64,9 @@ def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rou
     print(f"\nwritten {out}")
 
 
-def _ratio_columns(ours: dict, theirs: dict | None, per_second: float | None = None) -> tuple[str, str]:
+def _ratio_columns(
+    ours: dict, theirs: dict | None, per_second: float | None = None
+) -> tuple[str, str]:
     if theirs is None:
         return "–", "–"
     ratio = theirs["median_s"] / ours["median_s"]  # speed ratio: > 1 means rectifiers is faster
@@ -74,32 +81,42 @@ def print_conv(merged: dict, machine: dict) -> None:
         theirs = merged["torch"][i] if "torch" in merged else None
         gflops = ours["flops"] / ours["median_s"] / 1e9
         torch_ms, ratio = _ratio_columns(ours, theirs)
-        print(f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gflops:.0f} | "
-              f"{100 * gflops / machine['gemm_gflops']:.0f}% | {torch_ms} | {ratio} |")
+        print(
+            f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gflops:.0f} | "
+            f"{100 * gflops / machine['gemm_gflops']:.0f}% | {torch_ms} | {ratio} |"
+        )
 
 
 def print_steps(merged: dict, machine: dict) -> None:
-    print(f"\ntraining step (forward, cross-entropy, backward, SGD momentum), batch {BATCH}, float32")
+    print(
+        f"\ntraining step (forward, cross-entropy, backward, SGD momentum), batch {BATCH}, float32"
+    )
     print("| network | rectifiers img/s | torch img/s | speed vs torch |")
     print("|---|---|---|---|")
     for i, ours in enumerate(merged["rectifiers"]):
         theirs = merged["torch"][i] if "torch" in merged else None
         rate = ours["images"] / ours["median_s"]
-        theirs_rate = f"{ours['images'] / theirs['median_s']:.0f} {spread(theirs)}" if theirs else "–"
+        theirs_rate = (
+            f"{ours['images'] / theirs['median_s']:.0f} {spread(theirs)}" if theirs else "–"
+        )
         ratio = f"{theirs['median_s'] / ours['median_s']:.2f}×" if theirs else "–"
         print(f"| {ours['workload']} | {rate:.0f} {spread(ours)} | {theirs_rate} | {ratio} |")
 
 
 def print_elementwise(merged: dict, machine: dict) -> None:
     print("\nactivation / BatchNorm2d forward + backward on 128×64×32×32 float32")
-    print("| layer | rectifiers ms | GB/s (minimum traffic) | % of copy bandwidth | torch ms | speed vs torch |")
+    print(
+        "| layer | rectifiers ms | GB/s (minimum traffic) | % of copy bandwidth | torch ms | speed vs torch |"
+    )
     print("|---|---|---|---|---|---|")
     for i, ours in enumerate(merged["rectifiers"]):
         theirs = merged["torch"][i] if "torch" in merged else None
         gbs = ours["bytes"] / ours["median_s"] / 1e9
         torch_ms, ratio = _ratio_columns(ours, theirs)
-        print(f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gbs:.1f} | "
-              f"{100 * gbs / machine['copy_gbs']:.0f}% | {torch_ms} | {ratio} |")
+        print(
+            f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gbs:.1f} | "
+            f"{100 * gbs / machine['copy_gbs']:.0f}% | {torch_ms} | {ratio} |"
+        )
 
 
 PRINTERS = {"conv": print_conv, "steps": print_steps, "elementwise": print_elementwise}

@@ -16,7 +16,10 @@ from . import workloads
 def main() -> None:
     lib_name, suite, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if lib_name == "numpy":
-        result = {"gemm_gflops": workloads.gemm_rate(repeats), "copy_gbs": workloads.copy_bandwidth(repeats)}
+        result = {
+            "gemm_gflops": workloads.gemm_rate(repeats),
+            "copy_gbs": workloads.copy_bandwidth(repeats),
+        }
     else:
         lib = importlib.import_module(lib_name)
         if lib_name == "torch":

@@ -40,7 +40,9 @@ def _adapter(lib: Any) -> dict[str, Any]:
             leaf=lambda a: lib.from_numpy(a).clone().requires_grad_(),
             const=lib.from_numpy,
             conv2d=lib.nn.functional.conv2d,
-            cross_entropy=lambda logits, y: lib.nn.functional.cross_entropy(logits, lib.from_numpy(y)),
+            cross_entropy=lambda logits, y: lib.nn.functional.cross_entropy(
+                logits, lib.from_numpy(y)
+            ),
             backward=lambda out, g: out.backward(lib.from_numpy(g)),
         )
     return dict(
@@ -77,7 +79,9 @@ def conv(lib: Any, repeats: int) -> list[dict]:
             xt, wt, bt = api["leaf"](x), api["leaf"](w), api["leaf"](b)
             api["backward"](api["conv2d"](xt, wt, bt, padding=pad), g)
 
-        rows.append({"workload": name, "flops": conv_flops(c_in, c_out, k, size), **measure(run, repeats)})
+        rows.append(
+            {"workload": name, "flops": conv_flops(c_in, c_out, k, size), **measure(run, repeats)}
+        )
     return rows
 
 
@@ -117,5 +121,7 @@ def elementwise(lib: Any, repeats: int) -> list[dict]:
         def run():
             api["backward"](layer(api["leaf"](x)), g)
 
-        rows.append({"workload": name, "bytes": min_bytes[name] * x.nbytes, **measure(run, repeats)})
+        rows.append(
+            {"workload": name, "bytes": min_bytes[name] * x.nbytes, **measure(run, repeats)}
+        )
     return rows

@@ -26,16 +26,42 @@ QUICK_TRAIN, QUICK_TEST = 384, 256
 
 def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str) -> None:
     group = parser.add_argument_group("common")
-    group.add_argument("--data-dir", default=None, help="folder with cifar-10-batches-py/ or the .tar.gz (default: $RECTIFIERS_DATA, else download)")
-    group.add_argument("--synthetic", action="store_true", help="use rectifiers' synthetic images instead of CIFAR-10 (offline demos, tests)")
-    group.add_argument("--quick", action="store_true", help=f"a smoke run: {QUICK_TRAIN} training images, 1 epoch")
-    group.add_argument("--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})")
+    group.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder with cifar-10-batches-py/ or the .tar.gz (default: $RECTIFIERS_DATA, else download)",
+    )
+    group.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="use rectifiers' synthetic images instead of CIFAR-10 (offline demos, tests)",
+    )
+    group.add_argument(
+        "--quick", action="store_true", help=f"a smoke run: {QUICK_TRAIN} training images, 1 epoch"
+    )
+    group.add_argument(
+        "--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})"
+    )
     group.add_argument("--batch-size", type=int, default=128)
-    group.add_argument("--seed", type=int, default=0, help="seeds weights, data order, augmentation and random slopes")
+    group.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seeds weights, data order, augmentation and random slopes",
+    )
     group.add_argument("--out", default=out, help=f"results folder (default {out})")
-    group.add_argument("--resume", action="store_true", help="keep finished runs and continue interrupted ones from their checkpoints")
+    group.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep finished runs and continue interrupted ones from their checkpoints",
+    )
     group.add_argument("--workers", type=int, default=1, help="runs trained in parallel processes")
-    group.add_argument("--threads", type=int, default=None, help="BLAS threads per worker (default: cores / workers)")
+    group.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="BLAS threads per worker (default: cores / workers)",
+    )
     group.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
@@ -50,8 +76,12 @@ def finish_arguments(args: argparse.Namespace) -> argparse.Namespace:
 def load_datasets(args: argparse.Namespace, train_size: int | None = None) -> tuple[Any, Any]:
     """(train, test): CIFAR-10 (or synthetic), cut to the quick/subset sizes."""
     if args.synthetic:
-        train = data.SyntheticImages(QUICK_TRAIN if args.quick else 5000, noise=0.35, seed=args.seed)
-        test = data.SyntheticImages(QUICK_TEST if args.quick else 1000, noise=0.35, seed=args.seed, sample_seed=10**6)
+        train = data.SyntheticImages(
+            QUICK_TRAIN if args.quick else 5000, noise=0.35, seed=args.seed
+        )
+        test = data.SyntheticImages(
+            QUICK_TEST if args.quick else 1000, noise=0.35, seed=args.seed, sample_seed=10**6
+        )
     else:
         root = args.data_dir
         train = data.CIFAR10(root, train=True, download=True)
@@ -64,18 +94,32 @@ def load_datasets(args: argparse.Namespace, train_size: int | None = None) -> tu
     return train, test
 
 
-def loaders(args: argparse.Namespace, train: Any, test: Any, augment: bool, seed: int) -> tuple[Any, Any, Any]:
+def loaders(
+    args: argparse.Namespace, train: Any, test: Any, augment: bool, seed: int
+) -> tuple[Any, Any, Any]:
     """(train_loader, test_loader, train_eval_loader): normalised; crops and flips when ``augment``."""
     normalize = T.Normalize(T.CIFAR10_MEAN, T.CIFAR10_STD)
-    train_transform = T.Compose([T.RandomCrop(32, 4), T.RandomHorizontalFlip(), normalize]) if augment else normalize
-    train_loader = data.DataLoader(train, args.batch_size, shuffle=True, transform=train_transform, generator=np.random.default_rng(seed))
+    train_transform = (
+        T.Compose([T.RandomCrop(32, 4), T.RandomHorizontalFlip(), normalize])
+        if augment
+        else normalize
+    )
+    train_loader = data.DataLoader(
+        train,
+        args.batch_size,
+        shuffle=True,
+        transform=train_transform,
+        generator=np.random.default_rng(seed),
+    )
     test_loader = data.DataLoader(test, 500, transform=normalize)
     eval_subset = data.subset(train, min(len(train), 10000))
     train_eval_loader = data.DataLoader(eval_subset, 500, transform=normalize)
     return train_loader, test_loader, train_eval_loader
 
 
-def run_jobs(job: Callable[[dict], dict], configs: Sequence[dict], workers: int, threads: int | None) -> list[dict]:
+def run_jobs(
+    job: Callable[[dict], dict], configs: Sequence[dict], workers: int, threads: int | None
+) -> list[dict]:
     """Run ``job(config)`` for every config, in ``workers`` processes with their own BLAS thread count."""
     if workers <= 1:
         return [job(config) for config in configs]

@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import time
 
+import common
 import numpy as np
 
 import rectifiers as rf
 from rectifiers import optim
 from rectifiers.training import evaluate, fit
-
-import common
 
 # name → (build_activation name, kwargs, the negative slope used for He initialisation)
 ACTIVATIONS = {
@@ -58,11 +57,15 @@ def train_one(config: dict) -> dict:
     args = config["args"]
     name, seed = config["activation"], config["seed"]
     act_name, kwargs, slope = ACTIVATIONS[name]
-    rf.manual_seed(seed)  # random slopes (RReLU) and anything else drawing from the default generator
+    rf.manual_seed(
+        seed
+    )  # random slopes (RReLU) and anything else drawing from the default generator
     model = build(args.arch, (act_name, dict(kwargs)))
     rf.init.init_model(model, "kaiming_normal", a=slope, generator=np.random.default_rng(seed))
     train, test = common.load_datasets(args, args.train_size)
-    train_loader, test_loader, train_eval = common.loaders(args, train, test, augment=not args.no_augment, seed=seed)
+    train_loader, test_loader, train_eval = common.loaders(
+        args, train, test, augment=not args.no_augment, seed=seed
+    )
     # PReLU slopes: momentum, no weight decay (He et al. 2015)
     opt = optim.SGD(optim.param_groups_no_decay(model, args.weight_decay), lr=args.lr, momentum=0.9)
     sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
@@ -80,7 +83,11 @@ def train_one(config: dict) -> dict:
         "minutes": (time.time() - started) / 60,
     }  # fmt: skip
     if act_name == "prelu":
-        result["prelu_slopes"] = {n: float(m.weight.data.mean()) for n, m in model.named_modules() if isinstance(m, rf.nn.PReLU)}
+        result["prelu_slopes"] = {
+            n: float(m.weight.data.mean())
+            for n, m in model.named_modules()
+            if isinstance(m, rf.nn.PReLU)
+        }
     return common.save_run(out, key, result)
 
 
@@ -92,17 +99,27 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
         test = common.mean_std([r["test_error"] for r in runs])
         rows.append([name, train, test, PAPER_TEST_ERROR.get(name, UNAVAILABLE)])
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
-    arch = "NIN (Lin et al. 2013)" if args.arch == "nin" else "small conv net (6 weight layers, no BN)"
+    arch = (
+        "NIN (Lin et al. 2013)" if args.arch == "nin" else "small conv net (6 weight layers, no BN)"
+    )
     markdown = (
         f"## Rectifiers on {data_name}: {arch}, {args.epochs} epochs, seeds {args.seeds}\n\n"
-        + common.markdown_table(["activation", "train error %", "test error %", "paper test error % (Xu et al., NIN)"], rows)
+        + common.markdown_table(
+            ["activation", "train error %", "test error %", "paper test error % (Xu et al., NIN)"],
+            rows,
+        )
         + f"\nInit: He et al. (kaiming_normal, fan_in) with each rectifier's slope a (1 + a² factor); SGD momentum 0.9, "
         f"lr {args.lr} cosine, weight decay {args.weight_decay} (none on PReLU slopes), batch {args.batch_size}, "
         f"{'no augmentation' if args.no_augment else 'random crop 4 + flip'}. Train error measured in eval mode on "
         f"{min(10000, args.train_size or 50000)} training images.\n\n"
         f"Machine: {common.machine_note(started)}.\n"
     )
-    common.write_outputs(args.out, "compare_rectifiers", markdown, {"args": {k: str(v) for k, v in vars(args).items()}, "runs": results})
+    common.write_outputs(
+        args.out,
+        "compare_rectifiers",
+        markdown,
+        {"args": {k: str(v) for k, v in vars(args).items()}, "runs": results},
+    )
     plt = common.pyplot()
     if plt is None:
         return
@@ -121,13 +138,25 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--arch", choices=["small", "nin"], default="small")
-    parser.add_argument("--activations", nargs="*", default=list(ACTIVATIONS), choices=list(ACTIVATIONS))
-    parser.add_argument("--seeds", type=int, nargs="*", default=None, help="repeat each run over these seeds (mean ± std)")
+    parser.add_argument(
+        "--activations", nargs="*", default=list(ACTIVATIONS), choices=list(ACTIVATIONS)
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="*",
+        default=None,
+        help="repeat each run over these seeds (mean ± std)",
+    )
     parser.add_argument("--lr", type=float, default=0.02)
     parser.add_argument("--weight-decay", type=float, default=5e-4)
-    parser.add_argument("--train-size", type=int, default=None, help="train on a random subset of this many images")
+    parser.add_argument(
+        "--train-size", type=int, default=None, help="train on a random subset of this many images"
+    )
     parser.add_argument("--no-augment", action="store_true")
     common.add_common_arguments(parser, epochs=15, out="results/compare_rectifiers")
     args = common.finish_arguments(parser.parse_args())

@@ -17,15 +17,18 @@ from __future__ import annotations
 import argparse
 import time
 
+import common
 import numpy as np
 
 import rectifiers as rf
 from rectifiers import optim
 from rectifiers.training import fit
 
-import common
-
-ACTIVATIONS = {"ReLU": ("relu", {}, 0.0), "Leaky ReLU 0.01": ("leaky_relu", {"negative_slope": 0.01}, 0.01), "PReLU": ("prelu", {}, 0.25)}
+ACTIVATIONS = {
+    "ReLU": ("relu", {}, 0.0),
+    "Leaky ReLU 0.01": ("leaky_relu", {"negative_slope": 0.01}, 0.01),
+    "PReLU": ("prelu", {}, 0.25),
+}
 
 
 def train_one(config: dict) -> dict:
@@ -35,7 +38,9 @@ def train_one(config: dict) -> dict:
         return done
     rf.manual_seed(args.seed)
     act, kwargs, slope = ACTIVATIONS[config["activation"]]
-    model = rf.models.small_convnet((act, dict(kwargs)), width=args.width, batch_norm=config["batch_norm"])
+    model = rf.models.small_convnet(
+        (act, dict(kwargs)), width=args.width, batch_norm=config["batch_norm"]
+    )
     rf.init.init_model(model, "kaiming_normal", a=slope, generator=np.random.default_rng(args.seed))
     train, test = common.load_datasets(args, args.train_size)
     train_loader, test_loader, _ = common.loaders(args, train, test, augment=False, seed=args.seed)
@@ -68,14 +73,39 @@ def report(args, runs, started) -> None:
     for r in runs:
         dead = r["dead_per_layer"]
         layers = " / ".join(f"{100 * v:.0f}" for v in dead.values()) if dead else "–"
-        test_error = common.percent(1 - r["history"][-1]["val_accuracy"]) if r["history"] else "diverged"
+        test_error = (
+            common.percent(1 - r["history"][-1]["val_accuracy"]) if r["history"] else "diverged"
+        )
         mean_dead = common.percent(float(np.mean(list(dead.values())))) if dead else "–"
-        rows.append([r["activation"], r["lr"], "yes" if r["batch_norm"] else "no", mean_dead, layers, test_error])
-    data_name = "synthetic images" if args.synthetic else f"CIFAR-10 ({args.train_size or 50000} training images)"
+        rows.append(
+            [
+                r["activation"],
+                r["lr"],
+                "yes" if r["batch_norm"] else "no",
+                mean_dead,
+                layers,
+                test_error,
+            ]
+        )
+    data_name = (
+        "synthetic images"
+        if args.synthetic
+        else f"CIFAR-10 ({args.train_size or 50000} training images)"
+    )
     markdown = (
         f"## Dead units on {data_name}: small conv net (width {args.width}), {args.epochs} epochs\n\n"
         "Dead = channel never positive during the last epoch.\n\n"
-        + common.markdown_table(["activation", "lr", "BatchNorm", "dead units % (mean)", "dead % per layer (1→5)", "test error %"], rows)
+        + common.markdown_table(
+            [
+                "activation",
+                "lr",
+                "BatchNorm",
+                "dead units % (mean)",
+                "dead % per layer (1→5)",
+                "test error %",
+            ],
+            rows,
+        )
         + f"\nMachine: {common.machine_note(started)}.\n"
     )
     common.write_outputs(args.out, "dead_relu", markdown, {"runs": runs})
@@ -84,7 +114,10 @@ def report(args, runs, started) -> None:
         return
     fig, ax = plt.subplots(figsize=(8, 4))
     labels = [f"{r['activation']}\nlr {r['lr']}{' BN' if r['batch_norm'] else ''}" for r in runs]
-    values = [100 * float(np.mean(list(r["dead_per_layer"].values()))) if r["dead_per_layer"] else 0 for r in runs]
+    values = [
+        100 * float(np.mean(list(r["dead_per_layer"].values()))) if r["dead_per_layer"] else 0
+        for r in runs
+    ]
     ax.bar(range(len(runs)), values)
     ax.set_xticks(range(len(runs)), labels, fontsize=7)
     ax.set_ylabel("dead units (%)")
@@ -94,8 +127,16 @@ def report(args, runs, started) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lrs", type=float, nargs=2, default=[0.01, 0.2], help="a normal and a too-large learning rate")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--lrs",
+        type=float,
+        nargs=2,
+        default=[0.01, 0.2],
+        help="a normal and a too-large learning rate",
+    )
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--train-size", type=int, default=None)
     common.add_common_arguments(parser, epochs=3, out="results/dead_relu")

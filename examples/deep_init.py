@@ -18,22 +18,28 @@ from __future__ import annotations
 import argparse
 import time
 
+import common
 import numpy as np
 
 import rectifiers as rf
 from rectifiers import optim
 from rectifiers.training import fit
 
-import common
-
 INITS = {"Xavier": ("xavier_uniform", 0.0), "Kaiming": ("kaiming_normal", 0.0)}
-SIGNAL_CASES = [("Xavier, ReLU", "relu", "xavier_uniform", 0.0), ("Kaiming a=0, ReLU", "relu", "kaiming_normal", 0.0), ("Kaiming a=0.25, PReLU", "prelu", "kaiming_normal", 0.25)]
+SIGNAL_CASES = [
+    ("Xavier, ReLU", "relu", "xavier_uniform", 0.0),
+    ("Kaiming a=0, ReLU", "relu", "kaiming_normal", 0.0),
+    ("Kaiming a=0.25, PReLU", "prelu", "kaiming_normal", 0.25),
+]
 
 
 def signal_part(args: argparse.Namespace, train) -> list[dict]:
     loader = common.loaders(args, train, train, augment=False, seed=args.seed)[2]
     images, labels = next(iter(loader))
-    images, labels = images[:128], labels[:128]  # one batch of 128 is plenty for a standard deviation
+    images, labels = (
+        images[:128],
+        labels[:128],
+    )  # one batch of 128 is plenty for a standard deviation
     rows = []
     for label, act, scheme, a in SIGNAL_CASES:
         model = rf.models.plain_net(30, act)
@@ -62,7 +68,16 @@ def train_one(config: dict) -> dict:
         diverged = False
     except FloatingPointError:
         history, diverged = [], True
-    return common.save_run(out, key, {"depth": config["depth"], "init": config["init"], "diverged": diverged, "history": history})
+    return common.save_run(
+        out,
+        key,
+        {
+            "depth": config["depth"],
+            "init": config["init"],
+            "diverged": diverged,
+            "history": history,
+        },
+    )
 
 
 def report(args, signals, runs, started) -> None:
@@ -70,8 +85,12 @@ def report(args, signals, runs, started) -> None:
     sig_rows = []
     for case in signals:
         by_index = {s["index"]: s for s in case["layers"]}
-        sig_rows.append([case["case"], "forward"] + [f"{by_index[i]['forward_std']:.2g}" for i in picks])
-        sig_rows.append([case["case"], "backward"] + [f"{by_index[i]['backward_std']:.2g}" for i in picks])
+        sig_rows.append(
+            [case["case"], "forward"] + [f"{by_index[i]['forward_std']:.2g}" for i in picks]
+        )
+        sig_rows.append(
+            [case["case"], "backward"] + [f"{by_index[i]['backward_std']:.2g}" for i in picks]
+        )
     train_rows = []
     for run in runs:
         h = run["history"]
@@ -80,12 +99,26 @@ def report(args, signals, runs, started) -> None:
             continue
         train_rows.append([f"{run['depth']} layers", run["init"], f"{h[0]['train_loss']:.3f}", f"{h[-1]['train_loss']:.3f}",
                            common.percent(1 - h[-1]["train_accuracy"]), common.percent(1 - h[-1]["val_accuracy"])])  # fmt: skip
-    data_name = "synthetic images" if args.synthetic else f"CIFAR-10 ({args.train_size or 50000} training images)"
+    data_name = (
+        "synthetic images"
+        if args.synthetic
+        else f"CIFAR-10 ({args.train_size or 50000} training images)"
+    )
     markdown = (
         "## Signal scale at initialisation, 30-layer plain net (std of each weight layer's output and of its gradient)\n\n"
         + common.markdown_table(["init", "pass"] + [f"layer {i}" for i in picks], sig_rows)
         + f"\n## Training deep plain ReLU nets on {data_name}, {args.epochs} epochs, SGD lr {args.lr} momentum 0.9\n\n"
-        + common.markdown_table(["depth", "init", "loss epoch 1", f"loss epoch {args.epochs}", "train error %", "test error %"], train_rows)
+        + common.markdown_table(
+            [
+                "depth",
+                "init",
+                "loss epoch 1",
+                f"loss epoch {args.epochs}",
+                "train error %",
+                "test error %",
+            ],
+            train_rows,
+        )
         + f"\nMachine: {common.machine_note(started)}.\n"
     )
     common.write_outputs(args.out, "deep_init", markdown, {"signals": signals, "runs": runs})
@@ -97,7 +130,9 @@ def report(args, signals, runs, started) -> None:
         idx = [s["index"] for s in case["layers"]]
         axes[0].semilogy(idx, [s["forward_std"] for s in case["layers"]], label=case["case"])
         axes[1].semilogy(idx, [s["backward_std"] for s in case["layers"]], label=case["case"])
-    for ax, title in zip(axes, ["forward: std of layer output", "backward: std of gradient at layer output"]):
+    for ax, title in zip(
+        axes, ["forward: std of layer output", "backward: std of gradient at layer output"]
+    ):
         ax.set_xlabel("layer"), ax.set_title(title), ax.grid(alpha=0.3)
     axes[0].legend()
     fig.tight_layout()
@@ -119,7 +154,9 @@ def report(args, signals, runs, started) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--depths", type=int, nargs="*", default=[22, 30])
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--weight-decay", type=float, default=5e-4)

@@ -16,21 +16,27 @@ from __future__ import annotations
 import argparse
 import time
 
+import common
 import numpy as np
 
 import rectifiers as rf
 from rectifiers import optim
 from rectifiers.training import fit
 
-import common
-
 # He et al. 2015, Table 1: learned channel-wise coefficients (means) of their 14-layer ImageNet model
 PAPER_CHANNELWISE = "conv1 0.596; conv2x 0.321, 0.204, 0.294, 0.464; conv3x 0.196, 0.152, 0.145, 0.124, 0.134, 0.198; fc 0.074, 0.075"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--depth", type=int, default=11, help="weight layers of the plain net (depth − 1 PReLU layers)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--depth",
+        type=int,
+        default=11,
+        help="weight layers of the plain net (depth − 1 PReLU layers)",
+    )
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--train-size", type=int, default=None)
     common.add_common_arguments(parser, epochs=10, out="results/prelu_coefficients")
@@ -45,13 +51,34 @@ def main() -> None:
     sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
     history = fit(model, train_loader, opt, args.epochs, sched, val_loader=test_loader, checkpoint=args.out / "runs" / "prelu.npz",
                   resume=args.resume, progress=not args.no_progress)  # fmt: skip
-    layers = [(name, m.weight.data.copy()) for name, m in model.named_modules() if isinstance(m, rf.nn.PReLU)]
-    rows = [[i + 1, name, len(a), f"{a.mean():.3f}", f"{a.std():.3f}", f"{a.min():.3f}", f"{a.max():.3f}"] for i, (name, a) in enumerate(layers)]
-    data_name = "synthetic images" if args.synthetic else f"CIFAR-10 ({args.train_size or 50000} training images)"
+    layers = [
+        (name, m.weight.data.copy())
+        for name, m in model.named_modules()
+        if isinstance(m, rf.nn.PReLU)
+    ]
+    rows = [
+        [
+            i + 1,
+            name,
+            len(a),
+            f"{a.mean():.3f}",
+            f"{a.std():.3f}",
+            f"{a.min():.3f}",
+            f"{a.max():.3f}",
+        ]
+        for i, (name, a) in enumerate(layers)
+    ]
+    data_name = (
+        "synthetic images"
+        if args.synthetic
+        else f"CIFAR-10 ({args.train_size or 50000} training images)"
+    )
     markdown = (
         f"## Learned PReLU slopes, {args.depth}-layer plain net on {data_name}, {args.epochs} epochs "
         f"(test error {common.percent(1 - history.epochs[-1]['val_accuracy'])} %)\n\n"
-        + common.markdown_table(["PReLU layer", "module", "channels", "mean", "std", "min", "max"], rows)
+        + common.markdown_table(
+            ["PReLU layer", "module", "channels", "mean", "std", "min", "max"], rows
+        )
         + f"\nHe et al. 2015, Table 1 (ImageNet, 14 layers, channel-wise means, the paper's figures): {PAPER_CHANNELWISE}.\n\n"
         f"Machine: {common.machine_note(started)}.\n"
     )
@@ -61,11 +88,26 @@ def main() -> None:
     if plt is None:
         return
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    axes[0].errorbar(range(1, len(layers) + 1), [a.mean() for _, a in layers], yerr=[a.std() for _, a in layers], fmt="o-")
+    axes[0].errorbar(
+        range(1, len(layers) + 1),
+        [a.mean() for _, a in layers],
+        yerr=[a.std() for _, a in layers],
+        fmt="o-",
+    )
     axes[0].axhline(0.25, color="grey", ls=":", label="initial value 0.25")
-    axes[0].set_xlabel("PReLU layer (input → output)"), axes[0].set_ylabel("learned slope a"), axes[0].legend()
+    (
+        axes[0].set_xlabel("PReLU layer (input → output)"),
+        axes[0].set_ylabel("learned slope a"),
+        axes[0].legend(),
+    )
     for i, (_, a) in enumerate(layers):
-        axes[1].hist(a, bins=20, histtype="step", label=f"layer {i + 1}", color=plt.cm.viridis(i / max(1, len(layers) - 1)))
+        axes[1].hist(
+            a,
+            bins=20,
+            histtype="step",
+            label=f"layer {i + 1}",
+            color=plt.cm.viridis(i / max(1, len(layers) - 1)),
+        )
     axes[1].set_xlabel("slope"), axes[1].set_title("per-channel slopes"), axes[1].legend(fontsize=6)
     fig.tight_layout()
     fig.savefig(args.out / "prelu_coefficients.png", dpi=120)

@@ -20,7 +20,9 @@ def main() -> None:
     train = data.SyntheticImages(2000, size=16, noise=0.35, seed=0)
     test = data.SyntheticImages(500, size=16, noise=0.35, seed=0, sample_seed=1)
     normalize = data.transforms.Normalize([0.5] * 3, [0.25] * 3)
-    train_loader = data.DataLoader(train, 64, shuffle=True, transform=normalize, generator=np.random.default_rng(0))
+    train_loader = data.DataLoader(
+        train, 64, shuffle=True, transform=normalize, generator=np.random.default_rng(0)
+    )
     test_loader = data.DataLoader(test, 250, transform=normalize)
 
     model = nn.Sequential(
@@ -32,9 +34,13 @@ def main() -> None:
     # PReLU slopes learn without weight decay (He et al. 2015)
     optimizer = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=0.05, momentum=0.9)
     scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=5)
-    rf.training.fit(model, train_loader, optimizer, 5, scheduler, val_loader=test_loader, progress=False)
+    rf.training.fit(
+        model, train_loader, optimizer, 5, scheduler, val_loader=test_loader, progress=False
+    )
     slopes = model[2].weight.data
-    print(f"learned PReLU slopes, first layer: mean {slopes.mean():.3f}, range {slopes.min():.3f}..{slopes.max():.3f}")
+    print(
+        f"learned PReLU slopes, first layer: mean {slopes.mean():.3f}, range {slopes.min():.3f}..{slopes.max():.3f}"
+    )
 
 
 if __name__ == "__main__":

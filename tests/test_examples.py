@@ -1,0 +1,96 @@
+"""Every example runs in --quick mode on synthetic data and writes outputs that parse."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
+
+
+def run(script: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / script), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize(
+    "script, outputs, plots",
+    [
+        ("compare_rectifiers.py", ["compare_rectifiers"], ["compare_rectifiers.png"]),
+        ("deep_init.py", ["deep_init"], ["deep_init_signal.png", "deep_init_training.png"]),
+        ("dead_relu.py", ["dead_relu"], ["dead_relu.png"]),
+        ("prelu_coefficients.py", ["prelu_coefficients"], ["prelu_coefficients.png"]),
+    ],
+)
+def test_example_quick_run_writes_table_json_and_plots(tmp_path, script, outputs, plots):
+    result = run(script, "--quick", "--synthetic", "--no-progress", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in outputs:
+        table = (tmp_path / f"{name}.md").read_text()
+        assert table.startswith("## ") and "|---|" in table
+        record = json.loads((tmp_path / f"{name}.json").read_text())
+        assert record
+    for plot in plots if HAS_MATPLOTLIB else []:
+        assert (tmp_path / plot).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_compare_rectifiers_resume_keeps_finished_runs(tmp_path):
+    args = [
+        "--quick",
+        "--synthetic",
+        "--no-progress",
+        "--activations",
+        "ReLU",
+        "PReLU",
+        "--out",
+        str(tmp_path),
+    ]
+    assert run("compare_rectifiers.py", *args).returncode == 0
+    first = json.loads((tmp_path / "compare_rectifiers.json").read_text())
+    again = run("compare_rectifiers.py", *args, "--resume")
+    assert again.returncode == 0 and "finished earlier, kept" in again.stdout
+    assert json.loads((tmp_path / "compare_rectifiers.json").read_text())["runs"] == first["runs"]
+
+
+def test_missing_data_gives_the_loaders_clear_error(tmp_path):
+    env_dir = tmp_path / "empty"
+    env_dir.mkdir()
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "compare_rectifiers.py"), "--quick", "--data-dir", str(env_dir), "--out", str(tmp_path / "o")],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "RECTIFIERS_DATA": str(env_dir), "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DownloadError" in result.stderr and "RECTIFIERS_DATA" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "script", ["compare_rectifiers.py", "deep_init.py", "dead_relu.py", "prelu_coefficients.py"]
+)
+def test_help(script):
+    result = run(script, "--help")
+    assert result.returncode == 0 and "--quick" in result.stdout and "--resume" in result.stdout
+
+
+def test_quickstart_loss_falls():
+    result = run("quickstart.py")
+    assert result.returncode == 0, result.stderr[-2000:]
+    losses = [
+        float(line.split("train_loss ")[1].split()[0])
+        for line in result.stdout.splitlines()
+        if "train_loss" in line
+    ]
+    assert len(losses) == 5 and losses[-1] < losses[0] / 2
