@@ -26,7 +26,10 @@ def main() -> None:
         "--rounds", type=int, default=2, help="alternating worker rounds per library"
     )
     parser.add_argument(
-        "--only", nargs="*", default=None, help="suites to run: conv, steps, elementwise"
+        "--only",
+        nargs="*",
+        default=None,
+        help="suites to run: conv, steps, elementwise, overhead, memory",
     )
     parser.add_argument(
         "--out", default="benchmarks/results.json", help="where to write the JSON record"

@@ -13,7 +13,7 @@ import sys
 from .timing import spread
 from .workloads import BATCH
 
-SUITES = ("conv", "steps", "elementwise")
+SUITES = ("conv", "steps", "elementwise", "overhead", "memory")
 
 
 def _worker(lib: str, suite: str, repeats: int) -> object:
@@ -33,6 +33,8 @@ def _merge(rounds: list[list[dict]]) -> list[dict]:
     for rows in zip(*rounds):
         row = dict(rows[0])
         row["median_s"] = statistics.median(r["median_s"] for r in rows)
+        if "peak_mb" in row:
+            row["peak_mb"] = statistics.median(r["peak_mb"] for r in rows)
         row["min_s"], row["max_s"] = min(r["min_s"] for r in rows), max(r["max_s"] for r in rows)
         merged.append(row)
     return merged
@@ -120,3 +122,28 @@ def print_elementwise(merged: dict, machine: dict) -> None:
 
 
 PRINTERS = {"conv": print_conv, "steps": print_steps, "elementwise": print_elementwise}
+
+
+def print_overhead(merged: dict, machine: dict) -> None:
+    print("\nautograd overhead: forward + backward of a 200-op graph of 4-element tensors")
+    print("| workload | rectifiers µs | torch µs | speed vs torch |")
+    print("|---|---|---|---|")
+    for i, ours in enumerate(merged["rectifiers"]):
+        theirs = merged["torch"][i] if "torch" in merged else None
+        t = f"{1e6 * theirs['median_s']:.0f}" if theirs else "–"
+        ratio = f"{theirs['median_s'] / ours['median_s']:.2f}×" if theirs else "–"
+        print(f"| {ours['workload']} | {1e6 * ours['median_s']:.0f} | {t} | {ratio} |")
+
+
+def print_memory(merged: dict, machine: dict) -> None:
+    print("\npeak resident memory growth over 3 training steps (fresh process)")
+    print("| workload | rectifiers MB | torch MB | rectifiers / torch |")
+    print("|---|---|---|---|")
+    for i, ours in enumerate(merged["rectifiers"]):
+        theirs = merged["torch"][i] if "torch" in merged else None
+        t = f"{theirs['peak_mb']:.0f}" if theirs else "–"
+        ratio = f"{ours['peak_mb'] / theirs['peak_mb']:.2f}×" if theirs else "–"
+        print(f"| {ours['workload']} | {ours['peak_mb']:.0f} | {t} | {ratio} |")
+
+
+PRINTERS.update(overhead=print_overhead, memory=print_memory)

@@ -125,3 +125,54 @@ def elementwise(lib: Any, repeats: int) -> list[dict]:
             {"workload": name, "bytes": min_bytes[name] * x.nbytes, **measure(run, repeats)}
         )
     return rows
+
+
+def overhead(lib: Any, repeats: int) -> list[dict]:
+    """Autograd bookkeeping: forward + backward of a 200-op chain on 4-element tensors."""
+    api = _adapter(lib)
+    start = np.linspace(-1, 1, 4).astype(np.float32)
+
+    def run():
+        x = api["leaf"](start)
+        y = x
+        for i in range(50):  # 4 ops per round: mul, add, tanh, mul
+            y = (y * 1.01 + 0.1).tanh() * 0.99
+        y.sum().backward()
+
+    result = measure(run, repeats * 20)
+    return [{"workload": "200-op chain, 4 elements", **result}]
+
+
+def memory(lib: Any, repeats: int) -> list[dict]:
+    """Peak resident memory growth over 3 NET-S (ReLU) training steps, in a fresh process."""
+    import resource
+
+    api = _adapter(lib)
+    model = models.net_s(lib, "relu")
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    rng = np.random.default_rng(0)
+    x = api["const"](rng.standard_normal((BATCH, 3, 32, 32), dtype=np.float32))
+    y = rng.integers(0, 10, BATCH)
+    before = _current_rss_mb()
+    for _ in range(3):
+        opt.zero_grad()
+        api["cross_entropy"](model(x), y).backward()
+        opt.step()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [
+        {
+            "workload": "net_s relu, batch 128",
+            "peak_mb": peak - before,
+            "median_s": 0,
+            "min_s": 0,
+            "max_s": 0,
+        }
+    ]
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20

@@ -8,8 +8,9 @@ that are added first). The engine therefore
    it has (``_count_consumers``, an explicit stack, no recursion: a network
    a thousand layers deep is fine), then
 2. pops functions whose count has dropped to zero, runs their backward and
-   hands each input's gradient on: to ``tensor.grad`` for a leaf (a tensor
-   the user created, e.g. a parameter), to the producing function otherwise.
+   hands each input's gradient along its edge: to ``tensor.grad`` for a leaf
+   (a tensor the user created, e.g. a parameter), to the producing function
+   otherwise.
 
 Unless ``retain_graph=True``, each function drops what it saved as soon as
 its backward has run, so memory is freed during the pass, and a second
@@ -22,8 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .function import Edge, Function
+
 if TYPE_CHECKING:
-    from .function import Function
     from .tensor import Tensor
 
 FREED_GRAPH_MESSAGE = (
@@ -50,24 +52,25 @@ def backward(root: Tensor, grad: np.ndarray | None = None, retain_graph: bool = 
     while ready:
         fn = ready.pop()
         grad = grads.pop(fn, None)
-        inputs, needs = fn.inputs, fn.needs_input_grad
-        input_grads = _run_backward(fn, grad) if grad is not None else (None,) * len(inputs)
-        for tensor, need, input_grad in zip(inputs, needs, input_grads):
-            if not need:
+        edges = fn.edges
+        input_grads = _run_backward(fn, grad) if grad is not None else (None,) * len(edges)
+        for edge, input_grad in zip(edges, input_grads):
+            if edge is None:
                 continue
-            producer = tensor.grad_fn
+            target = edge.target
+            is_leaf = not isinstance(target, Function)
             if input_grad is not None:
-                input_grad = _checked(fn, tensor, input_grad)
-                if producer is None:
-                    tensor._accumulate_grad(input_grad)
-                elif producer in grads:
-                    grads[producer] = grads[producer] + input_grad
+                input_grad = _checked(fn, edge, input_grad)
+                if is_leaf:
+                    target._accumulate_grad(input_grad)
+                elif target in grads:
+                    grads[target] = grads[target] + input_grad
                 else:
-                    grads[producer] = input_grad
-            if producer is not None:
-                pending[producer] -= 1
-                if pending[producer] == 0:
-                    ready.append(producer)
+                    grads[target] = input_grad
+            if not is_leaf:
+                pending[target] -= 1
+                if pending[target] == 0:
+                    ready.append(target)
         if not retain_graph:
             fn.release()
 
@@ -94,9 +97,9 @@ def _count_consumers(root_fn: Function) -> dict[Function, int]:
         fn = stack.pop()
         if fn.released:
             raise RuntimeError(FREED_GRAPH_MESSAGE)
-        for tensor, need in zip(fn.inputs, fn.needs_input_grad):
-            producer = tensor.grad_fn
-            if not need or producer is None:
+        for edge in fn.edges:
+            producer = edge.target if edge is not None else None
+            if not isinstance(producer, Function):
                 continue
             if producer not in pending:
                 pending[producer] = 0
@@ -112,21 +115,21 @@ def _run_backward(fn: Function, grad: np.ndarray) -> tuple:
     input_grads = fn.backward(grad)
     if not isinstance(input_grads, tuple):
         input_grads = (input_grads,)
-    if len(input_grads) != len(fn.inputs):
+    if len(input_grads) != len(fn.edges):
         raise RuntimeError(
             f"{type(fn).__name__}.backward returned {len(input_grads)} gradients "
-            f"for {len(fn.inputs)} inputs"
+            f"for {len(fn.edges)} inputs"
         )
     return input_grads
 
 
-def _checked(fn: Function, tensor: Tensor, grad: np.ndarray) -> np.ndarray:
+def _checked(fn: Function, edge: Edge, grad: np.ndarray) -> np.ndarray:
     """Catch a wrong gradient shape here, where the culprit can still be named."""
-    if grad.shape != tensor.shape:
+    if grad.shape != edge.shape:
         raise RuntimeError(
             f"{type(fn).__name__}.backward returned a gradient of shape {grad.shape} "
-            f"for an input of shape {tensor.shape}"
+            f"for an input of shape {edge.shape}"
         )
-    if grad.dtype != tensor.dtype:
-        grad = grad.astype(tensor.dtype)
+    if grad.dtype != edge.dtype:
+        grad = grad.astype(edge.dtype)
     return grad

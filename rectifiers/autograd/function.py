@@ -9,9 +9,15 @@ A subclass implements two methods on plain NumPy arrays:
 
 Calling a ``Function`` instance on tensors runs ``forward`` and, when graph
 recording is on and some input requires a gradient, links the output to the
-function (``output.grad_fn``) and the function to its inputs
-(``self.inputs``). That link structure is the whole graph; the engine walks
-it backwards (see ``engine.py``).
+function (``output.grad_fn``) and the function to where each input's
+gradient must go (``self.edges``): the function that produced the input, or
+the input itself if it is a leaf (a tensor the user made, e.g. a parameter).
+That link structure is the whole graph; the engine walks it backwards (see
+``engine.py``).
+
+The edges point to producers, not to the intermediate tensors: an
+intermediate array stays alive only while something still needs it (a
+later operation, or a backward that saved it), not for the whole pass.
 
 Example (the square function)::
 
@@ -27,7 +33,7 @@ Example (the square function)::
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -35,11 +41,24 @@ from .grad_mode import is_grad_enabled
 from .tensor import Tensor
 
 
+class Edge(NamedTuple):
+    """Where an input's gradient goes: ``target`` is its producing Function, or the leaf Tensor."""
+
+    target: Any
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    @staticmethod
+    def to(tensor: Tensor) -> Edge:
+        target = tensor if tensor.grad_fn is None else tensor.grad_fn
+        return Edge(target, tensor.shape, tensor.dtype)
+
+
 class Function:
     """Base class of differentiable operations (see the module docstring)."""
 
-    #: Tensors this call consumed; set only when a graph was recorded.
-    inputs: tuple[Tensor, ...] = ()
+    #: Per input, where its gradient goes: an Edge, or None when it needs none.
+    edges: tuple[Edge | None, ...] = ()
     #: For each input: does it need a gradient? Available inside ``forward``.
     needs_input_grad: tuple[bool, ...] = ()
     #: True once ``release`` has dropped what the forward saved.
@@ -56,13 +75,13 @@ class Function:
         record = is_grad_enabled() and any(self.needs_input_grad)
         output = Tensor._wrap(self.forward(*(t.data for t in inputs)))
         if record:
-            self.inputs = inputs
+            self.edges = tuple(Edge.to(t) if t.requires_grad else None for t in inputs)
             output._requires_grad = True
             output.grad_fn = self
         return output
 
     def release(self) -> None:
-        """Drop the saved arrays and the links to the inputs (the graph is freed)."""
+        """Drop the saved arrays and the edges (this part of the graph is freed)."""
         vars(self).clear()
         self.released = True
 

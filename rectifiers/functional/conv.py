@@ -23,7 +23,7 @@ class Conv2dFunction(Function):
         self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None
     ) -> np.ndarray:
         out, self.saved = conv2d_forward(
-            x, weight, bias, **self.geometry, keep_cols=self.needs_input_grad[1]
+            x, weight, bias, **self.geometry, keep_input=self.needs_input_grad[1]
         )
         return out
 

@@ -50,9 +50,9 @@ from ._windows import (
 
 
 class ConvSaved(NamedTuple):
-    """What the backward needs: the im2col matrices (one per group) and the geometry."""
+    """What the backward needs: the input (a reference, not a copy) and the geometry."""
 
-    cols: list[np.ndarray] | None
+    x: np.ndarray | None
     weight: np.ndarray
     x_shape: tuple[int, ...]
     stride: Pair
@@ -70,43 +70,44 @@ def conv2d_forward(
     padding: Padding = ((0, 0), (0, 0)),
     dilation: Pair = (1, 1),
     groups: int = 1,
-    keep_cols: bool = True,
+    keep_input: bool = True,
 ) -> tuple[np.ndarray, ConvSaved]:
     """Convolve; return the output (NCHW shape, NHWC memory) and what the backward needs.
 
-    ``keep_cols=False`` drops the im2col matrices (no weight gradient will be asked for).
+    ``keep_input=False`` keeps no reference to x (no weight gradient will be asked for).
     Arguments are assumed valid (``rectifiers.functional.conv2d`` checks them).
     """
     n, c, h, w = x.shape
     f, c_per_group, kh, kw = weight.shape
     ho = output_size(h, kh, stride[0], dilation[0], sum(padding[0]))
     wo = output_size(w, kw, stride[1], dilation[1], sum(padding[1]))
-    windows = channels_last_windows(
-        pad_channels_last(x, padding), (kh, kw), stride, dilation, (ho, wo)
-    )
     out = np.empty((n * ho * wo, f), dtype=x.dtype)
     f_per_group = f // groups
-    all_cols = []
-    for g in range(groups):
-        in_ch = slice(g * c_per_group, (g + 1) * c_per_group)
+    for g, cols in enumerate(_im2col(x, (kh, kw), stride, padding, dilation, groups, (ho, wo))):
         out_ch = slice(g * f_per_group, (g + 1) * f_per_group)
-        cols = windows[..., in_ch].reshape(n * ho * wo, kh * kw * c_per_group)  # the im2col copy
         np.matmul(cols, _weight_matrix(weight[out_ch]).T, out=out[:, out_ch])
-        all_cols.append(cols)
     if bias is not None:
         out += bias
     out_nchw = out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2)
     saved = ConvSaved(
-        all_cols if keep_cols else None,
-        weight,
-        x.shape,
-        stride,
-        padding,
-        dilation,
-        groups,
-        (ho, wo),
+        x if keep_input else None, weight, x.shape, stride, padding, dilation, groups, (ho, wo)
     )
     return out_nchw, saved
+
+
+def _im2col(x, kernel, stride, padding, dilation, groups, out_hw):  # type: ignore[no-untyped-def]
+    """Yield the (N·Ho·Wo, kh·kw·C/groups) im2col matrix of each group, one at a time.
+
+    One group's matrix lives at a time and none is kept for the backward: it
+    is ~kh·kw times the input's size, so the weight gradient rebuilds it
+    (one more copy) rather than holding every layer's matrix through the pass.
+    """
+    n, c = x.shape[:2]
+    c_per_group = c // groups
+    windows = channels_last_windows(pad_channels_last(x, padding), kernel, stride, dilation, out_hw)
+    for g in range(groups):
+        in_ch = slice(g * c_per_group, (g + 1) * c_per_group)
+        yield windows[..., in_ch].reshape(n * out_hw[0] * out_hw[1], -1)  # the im2col copy
 
 
 def conv2d_backward(
@@ -121,15 +122,9 @@ def conv2d_backward(
     f, c_per_group, kh, kw = weight.shape
     f_per_group = f // groups
     g_rows = grad.transpose(0, 2, 3, 1).reshape(-1, f)  # free when grad is NHWC in memory
-    dweight = None
-    if need_weight:
-        dweight = np.empty_like(weight)
-        for g in range(groups):
-            out_ch = slice(g * f_per_group, (g + 1) * f_per_group)
-            dw_matrix = g_rows[:, out_ch].T @ saved.cols[g]  # (F/groups, kh·kw·C/groups)
-            dweight[out_ch] = dw_matrix.reshape(f_per_group, kh, kw, c_per_group).transpose(
-                0, 3, 1, 2
-            )
+    dweight = (
+        _weight_grad(g_rows, saved) if need_weight else None
+    )  # its im2col matrix is freed on return
     dx = None
     if need_input:
         by_correlation = (
@@ -143,6 +138,22 @@ def conv2d_backward(
         dx = dx_nhwc.transpose(0, 3, 1, 2)
     dbias = g_rows.sum(axis=0) if need_bias else None
     return dx, dweight, dbias
+
+
+def _weight_grad(g_rows: np.ndarray, saved: ConvSaved) -> np.ndarray:
+    """dW = Gᵀ @ cols per group, with the im2col matrix rebuilt from the saved input."""
+    weight, groups = saved.weight, saved.groups
+    f, c_per_group, kh, kw = weight.shape
+    f_per_group = f // groups
+    dweight = np.empty_like(weight)
+    all_cols = _im2col(
+        saved.x, (kh, kw), saved.stride, saved.padding, saved.dilation, groups, saved.out_hw
+    )
+    for g, cols in enumerate(all_cols):
+        out_ch = slice(g * f_per_group, (g + 1) * f_per_group)
+        dw_matrix = g_rows[:, out_ch].T @ cols  # (F/groups, kh·kw·C/groups)
+        dweight[out_ch] = dw_matrix.reshape(f_per_group, kh, kw, c_per_group).transpose(0, 3, 1, 2)
+    return dweight
 
 
 def _correlation_padding(saved: ConvSaved, kernel: Pair) -> Padding | None:
