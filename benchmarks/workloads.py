@@ -135,7 +135,7 @@ def overhead(lib: Any, repeats: int) -> list[dict]:
     def run():
         x = api["leaf"](start)
         y = x
-        for i in range(50):  # 4 ops per round: mul, add, tanh, mul
+        for _ in range(50):  # 4 ops per round: mul, add, tanh, mul
             y = (y * 1.01 + 0.1).tanh() * 0.99
         y.sum().backward()
 

@@ -118,9 +118,7 @@ def conv2d_backward(
     need_bias: bool = True,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """Gradients (dx, dweight, dbias) from dL/dout; each is None when not needed."""
-    weight, groups = saved.weight, saved.groups
-    f, c_per_group, kh, kw = weight.shape
-    f_per_group = f // groups
+    f, _, kh, kw = saved.weight.shape
     g_rows = grad.transpose(0, 2, 3, 1).reshape(-1, f)  # free when grad is NHWC in memory
     dweight = (
         _weight_grad(g_rows, saved) if need_weight else None
