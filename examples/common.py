@@ -43,6 +43,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
         "--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})"
     )
     group.add_argument("--batch-size", type=int, default=128)
+    group.add_argument("--test-size", type=int, default=None, help="evaluate on the first N test images (default: all)")
     group.add_argument(
         "--seed",
         type=int,
@@ -89,6 +90,8 @@ def load_datasets(args: argparse.Namespace, train_size: int | None = None) -> tu
     if args.quick:
         train_size = QUICK_TRAIN
         test = data.subset(test, QUICK_TEST)
+    elif args.test_size is not None and args.test_size < len(test):
+        test = data.subset(test, args.test_size)
     if train_size is not None and train_size < len(train):
         train = data.subset(train, train_size, np.random.default_rng(args.seed))
     return train, test
