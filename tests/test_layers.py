@@ -200,3 +200,21 @@ def test_float32_stays_float32_through_a_network():
     assert out.dtype == np.float32
     F.cross_entropy(out, np.array([1, 2])).backward()
     assert all(p.grad.dtype == np.float32 for p in model.parameters())
+
+
+def test_pool_classes_are_distinct_and_print_their_geometry():
+    avg, mx = nn.AvgPool2d(3, stride=2, padding=1), nn.MaxPool2d(2)
+    assert not isinstance(avg, nn.MaxPool2d)
+    assert repr(avg) == "AvgPool2d(kernel_size=3, stride=2, padding=1)"
+    assert repr(mx) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
+    x = rf.tensor(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4))
+    np.testing.assert_array_equal(mx(x).data.ravel(), [5, 7, 13, 15])
+    np.testing.assert_array_equal(nn.AvgPool2d(2)(x).data.ravel(), [2.5, 4.5, 10.5, 12.5])
+
+
+def test_reset_running_stats():
+    bn = nn.BatchNorm1d(3)
+    bn(rf.randn(8, 3, seed=0) * 5 + 2)
+    bn.reset_running_stats()
+    assert np.all(bn.running_mean.data == 0) and np.all(bn.running_var.data == 1)
+    assert int(bn.num_batches_tracked.data) == 0

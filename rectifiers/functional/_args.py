@@ -36,7 +36,3 @@ def check_float(where: str, *tensors: Tensor | None) -> None:
             f"{where}: input and parameters have different dtypes {sorted(map(str, dtypes))}; "
             "convert one of them (e.g. model.double() or x.float())"
         )
-
-
-def as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)

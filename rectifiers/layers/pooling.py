@@ -9,25 +9,29 @@ from ..functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .module import Module
 
 
-class MaxPool2d(Module):
+class _Pool2d(Module):
+    """Shared arguments of the window pools."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride or self.kernel_size}, padding={self.padding}"
+
+
+class MaxPool2d(_Pool2d):
     """Maximum over kh×kw windows, as ``torch.nn.MaxPool2d`` (no dilation, floor mode).
 
     Shape: (N, C, H, W) → (N, C, Ho, Wo), Ho = ⌊(H + 2·padding − kernel) / stride⌋ + 1;
     ``stride`` defaults to ``kernel_size``.
     """
 
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
-        super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
-
     def forward(self, x: Tensor) -> Tensor:
         return max_pool2d(x, self.kernel_size, self.stride, self.padding)
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride or self.kernel_size}, padding={self.padding}"
 
-
-class AvgPool2d(MaxPool2d):
+class AvgPool2d(_Pool2d):
     """Mean over kh×kw windows, as ``torch.nn.AvgPool2d`` (padding counted, floor mode)."""
 
     def forward(self, x: Tensor) -> Tensor:
