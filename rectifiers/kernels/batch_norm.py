@@ -3,62 +3,147 @@
 Training, with statistics over the M = N (·L or ·H·W) values of each channel:
 
     μ = (1/M) Σ x,   σ² = (1/M) Σ (x − μ)²   (the *biased* variance),
-    x̂ = (x − μ) / √(σ² + ε),   y = γ x̂ + β.
+    x̂ = (x − μ) / √(σ² + ε),   y = γ x̂ + β  =  k·x + b  with  k = γ/√(σ² + ε),  b = β − k·μ.
 
-Backward (all three gradients in one pass over the saved x̂), with g = dL/dy:
+Backward (all three gradients from g = dL/dy and the saved x):
 
-    dβ = Σ g,   dγ = Σ g x̂,   dx = γ / (M √(σ² + ε)) · (M g − dβ − x̂ dγ)
+    dβ = Σ g,   dγ = Σ g x̂,   dx = k · (g − dβ/M − x̂ · dγ/M)
 
 The last formula is the chain rule through μ and σ² collapsed: each x
 influences every y of its channel through the batch statistics.
 
 Evaluation normalises with fixed (running) statistics, so x̂ = (x − μ_run) / √(σ²_run + ε)
-and dx = γ g / √(σ²_run + ε) simply.
+and dx = k·g simply.
 
-Layout: every array is handled as an (M, C) matrix, channels last. After a
-convolution (whose output is channels-last in memory, see ``conv.py``) that
-matrix is a free view; the per-channel sums are then column sums, and
-``einsum`` forms Σ (x − μ)² and Σ g x̂ without a temporary array.
+Layout: every array is handled through a *channel view* — an (M, C) matrix
+when it lies channels-last in memory (the output of a convolution, see
+``conv.py``), an (N, C, H·W) array when it is a C-ordered NCHW array. Either
+view is free, and y and dx come back in the same memory layout as x.
+
+Speed: each pass walks the array in chunks of about ``CHUNK_BYTES`` along
+axis 0, so the several NumPy operations a chunk needs (centre, square, scale,
+shift) run on data still in cache; main memory is read once per pass. The
+forward reads x twice and writes y; the backward reads g and x twice and
+writes dx. x̂ is not stored: x is saved (by reference) and x̂ recomputed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
 
+# Chunk size for the cache-resident passes: well inside a core's L2 cache.
+CHUNK_BYTES = 256 << 10
+
 
 class BatchNormSaved(NamedTuple):
-    x_hat: np.ndarray  # (M, C)
+    x: np.ndarray  # the channel view of the input: (M, C) or (N, C, S)
+    mean: np.ndarray  # (C,): the statistics x was normalised with
     inv_std: np.ndarray  # (C,)
-    gamma: np.ndarray | None
+    gamma: np.ndarray | None  # (C,)
     training: bool
+    channels_last: bool
 
 
-def as_rows(x: np.ndarray) -> np.ndarray:
-    """(N, C, *spatial) → (M, C), channels last: a view when x lies channels-last in memory."""
-    channels_last = np.moveaxis(x, 1, -1)
-    return channels_last.reshape(-1, x.shape[1])
+def is_channels_last(x: np.ndarray) -> bool:
+    """True when the channel axis (1) is the innermost in memory, as for a conv output."""
+    return x.ndim > 2 and np.moveaxis(x, 1, -1).flags.c_contiguous
 
 
-def from_rows(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """(M, C) → an array of ``shape`` (N, C, *spatial), a view that stays channels-last in memory."""
+def channel_view(x: np.ndarray, channels_last: bool) -> np.ndarray:
+    """(N, C, *spatial) → (M, C) if ``channels_last`` else (N, C, S).
+
+    A view when x lies in that layout in memory; a copy otherwise.
+    """
+    n, c = x.shape[:2]
+    if channels_last:
+        return np.moveaxis(x, 1, -1).reshape(-1, c)
+    return x.reshape(n, c, -1)
+
+
+def from_channel_view(y: np.ndarray, shape: tuple[int, ...], channels_last: bool) -> np.ndarray:
+    """Undo ``channel_view``: an array of ``shape`` sharing y's memory."""
+    if not channels_last:
+        return y.reshape(shape)
     n, c, *spatial = shape
-    return np.moveaxis(rows.reshape(n, *spatial, c), -1, 1)
+    return np.moveaxis(y.reshape(n, *spatial, c), -1, 1)
+
+
+def per_channel(v: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """A (C,) vector shaped to broadcast along axis 1 of a channel view."""
+    return v[:, None] if view.ndim == 3 else v
+
+
+def channel_sum(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """Σ a (or Σ a·b) over everything but axis 1 of a channel view: shape (C,)."""
+    if b is None:
+        return a.sum(axis=(0, 2) if a.ndim == 3 else 0)
+    subscripts = "acs,acs->c" if a.ndim == 3 else "ac,ac->c"
+    return np.einsum(subscripts, a, b)
+
+
+def chunks(a: np.ndarray) -> Iterator[slice]:
+    """Slices along axis 0 covering about ``CHUNK_BYTES`` of ``a`` each."""
+    step = max(1, CHUNK_BYTES // max(1, a[:1].nbytes))
+    for start in range(0, len(a), step):
+        yield slice(start, start + step)
+
+
+def batch_statistics(view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and biased variance (float64, shape (C,)) of a channel view, in one pass over memory.
+
+    Each chunk's mean and sum of squared deviations are found in cache, then
+    merged (Chan et al.'s pairwise update), which keeps the variance accurate
+    even when the mean is large: no Σx² − M·μ² cancellation.
+    """
+    count, mean, m2 = 0, 0.0, 0.0
+    for rows in chunks(view):
+        chunk = view[rows]
+        n_chunk = chunk.size // chunk.shape[1]
+        chunk_mean = channel_sum(chunk).astype(np.float64) / n_chunk
+        centred = chunk - per_channel(chunk_mean.astype(view.dtype), chunk)
+        chunk_m2 = channel_sum(centred, centred).astype(np.float64)
+        delta = chunk_mean - mean
+        total = count + n_chunk
+        mean = mean + delta * (n_chunk / total)
+        m2 = m2 + chunk_m2 + delta**2 * (count * n_chunk / total)
+        count = total
+    return mean, m2 / count
+
+
+def normalise(
+    view: np.ndarray,
+    mean: np.ndarray,
+    inv_std: np.ndarray,
+    gamma: np.ndarray | None,
+    beta: np.ndarray | None,
+) -> np.ndarray:
+    """y = k·x + b per channel (k = γ·inv_std, b = β − k·μ), chunk by chunk."""
+    k = inv_std if gamma is None else inv_std * gamma
+    b = -k * mean if beta is None else beta - k * mean
+    k, b = per_channel(k, view), per_channel(b, view)
+    y = np.empty_like(view)
+    for rows in chunks(view):
+        np.multiply(view[rows], k, out=y[rows])
+        y[rows] += b
+    return y
 
 
 def batch_norm_train_forward(
     x: np.ndarray, gamma: np.ndarray | None, beta: np.ndarray | None, eps: float
 ) -> tuple[np.ndarray, BatchNormSaved, np.ndarray, np.ndarray]:
     """Normalise with the batch's statistics; also return them: (y, saved, mean, biased var)."""
-    rows = as_rows(x)
-    mean = rows.mean(axis=0)
-    x_hat = rows - mean
-    var = np.einsum("mc,mc->c", x_hat, x_hat) / len(rows)
-    inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype)
-    x_hat *= inv_std
-    y = _affine(x_hat, gamma, beta)
-    return from_rows(y, x.shape), BatchNormSaved(x_hat, inv_std, gamma, True), mean, var
+    channels_last = is_channels_last(x)
+    view = channel_view(x, channels_last)
+    mean64, var64 = batch_statistics(view)
+    mean = mean64.astype(x.dtype)
+    inv_std = (1.0 / np.sqrt(var64 + eps)).astype(x.dtype)
+    y = normalise(view, mean, inv_std, gamma, beta)
+    saved = BatchNormSaved(view, mean, inv_std, gamma, True, channels_last)
+    y = from_channel_view(y, x.shape, channels_last)
+    return y, saved, mean, var64.astype(x.dtype)
 
 
 def batch_norm_eval_forward(
@@ -70,35 +155,41 @@ def batch_norm_eval_forward(
     eps: float,
 ) -> tuple[np.ndarray, BatchNormSaved]:
     """Normalise with fixed statistics (evaluation mode)."""
+    channels_last = is_channels_last(x)
+    view = channel_view(x, channels_last)
+    mean = running_mean.astype(x.dtype)
     inv_std = (1.0 / np.sqrt(running_var + eps)).astype(x.dtype)
-    x_hat = as_rows(x) - running_mean.astype(x.dtype)
-    x_hat *= inv_std
-    y = _affine(x_hat, gamma, beta)
-    return from_rows(y, x.shape), BatchNormSaved(x_hat, inv_std, gamma, False)
+    y = normalise(view, mean, inv_std, gamma, beta)
+    saved = BatchNormSaved(view, mean, inv_std, gamma, False, channels_last)
+    return from_channel_view(y, x.shape, channels_last), saved
 
 
 def batch_norm_backward(
     grad: np.ndarray, saved: BatchNormSaved, need_input: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """(dx, dγ, dβ) for either mode; dx is None when not needed."""
-    g, x_hat = as_rows(grad), saved.x_hat
-    dbeta = g.sum(axis=0)
-    dgamma = np.einsum("mc,mc->c", g, x_hat)
-    dx = None
-    if need_input:
-        gamma = np.ones_like(saved.inv_std) if saved.gamma is None else saved.gamma
-        scale = gamma * saved.inv_std
-        dx = g * scale
-        if saved.training:  # the batch statistics depend on x too
-            m = len(g)
-            dx -= x_hat * (scale * dgamma / m)
-            dx -= scale * dbeta / m
-        dx = from_rows(dx, grad.shape)
-    return dx, dgamma, dbeta
-
-
-def _affine(x_hat: np.ndarray, gamma: np.ndarray | None, beta: np.ndarray | None) -> np.ndarray:
-    y = x_hat * gamma if gamma is not None else x_hat.copy()
-    if beta is not None:
-        y += beta
-    return y
+    g, x = channel_view(grad, saved.channels_last), saved.x
+    mean, inv_std = per_channel(saved.mean, x), per_channel(saved.inv_std, x)
+    dbeta, dgamma = np.zeros_like(saved.mean), np.zeros_like(saved.mean)
+    for rows in chunks(x):  # dβ = Σ g,  dγ = Σ g·x̂
+        x_hat = x[rows] - mean
+        x_hat *= inv_std
+        dbeta += channel_sum(g[rows])
+        dgamma += channel_sum(g[rows], x_hat)
+    if not need_input:
+        return None, dgamma, dbeta
+    k = saved.inv_std if saved.gamma is None else saved.inv_std * saved.gamma
+    dx = np.empty_like(g)
+    if not saved.training:
+        np.multiply(g, per_channel(k, x), out=dx)
+    else:  # dx = k·(g − dβ/M − x̂·dγ/M)
+        m = x.size // x.shape[1]
+        slope = per_channel(saved.inv_std * dgamma / m, x)
+        shift, k = per_channel(dbeta / m, x), per_channel(k, x)
+        for rows in chunks(x):
+            x_hat_slope = x[rows] - mean
+            x_hat_slope *= slope
+            np.subtract(g[rows], x_hat_slope, out=dx[rows])
+            dx[rows] -= shift
+            dx[rows] *= k
+    return from_channel_view(dx, grad.shape, saved.channels_last), dgamma, dbeta
