@@ -26,26 +26,23 @@ class LeakyReLUFunction(Function):
         self.slope = slope
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.scale = kernels.leaky_relu_forward(x, self.slope)
-        return y
+        self.x = x  # a reference: the backward rebuilds dy/dx from it
+        return kernels.leaky_relu_forward(x, self.slope)
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        return kernels.leaky_relu_backward(grad, self.scale)
+        return kernels.leaky_relu_backward(grad, self.x, self.slope)
 
 
 class PReLUFunction(Function):
-    """Inputs: x, slope. Keeps a reference to x (not a copy): the slope gradient needs its values,
-    and the scale dy/dx (1 or a_c) for the input gradient."""
+    """Inputs: x, slope. Keeps references to both (not copies): the slope gradient
+    needs x's values, and the input gradient rebuilds dy/dx (1 or a_c) from x and a."""
 
     def forward(self, x: np.ndarray, slope: np.ndarray) -> np.ndarray:
-        y, self.scale = kernels.prelu_forward(x, slope)
-        self.x, self.slope_shape = x, slope.shape
-        return y
+        self.x, self.slope = x, slope
+        return kernels.prelu_forward(x, slope)
 
     def backward(self, grad: np.ndarray) -> tuple:
-        return kernels.prelu_backward(
-            grad, self.x, self.scale, self.slope_shape, self.needs_input_grad[0]
-        )
+        return kernels.prelu_backward(grad, self.x, self.slope, self.needs_input_grad[0])
 
 
 class RReLUTrainFunction(Function):
@@ -107,7 +104,7 @@ def rrelu(
     if not training:
         return leaky_relu(input, rrelu_eval_slope(lower, upper, parameterization))
     slopes = kernels.rrelu_sample_slopes(
-        input.shape, lower, upper, parameterization, resolve_generator(generator), input.dtype
+        input.data, lower, upper, parameterization, resolve_generator(generator)
     )
     max_slope = upper if parameterization == "slope" else 1.0 / lower
     return RReLUTrainFunction(slopes, max_slope)(input)

@@ -20,12 +20,17 @@ the negative inputs themselves:
 At x = 0 exactly the gradient takes the negative branch (slope a), as PyTorch.
 
 Speed: ``scale`` is built with arithmetic on the mask, mask·(1 − a) + a,
-rather than ``np.where``; measured 2–3× faster (see ``benchmarks``).
+rather than ``np.where`` or a masked copy (2–4× faster), and the leaky
+kernels work chunk by chunk (``_chunks.py``) so the mask, the scale and the
+product of a block stay in cache. Leaky ReLU and PReLU keep no scale array
+for the backward: they keep x (a reference) and rebuild the scale per chunk.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from ._chunks import chunks
 
 
 def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -46,17 +51,6 @@ def slope_scale(positive: np.ndarray, slope: float | np.ndarray, dtype: np.dtype
     return scale
 
 
-def leaky_relu_forward(x: np.ndarray, slope: float) -> tuple[np.ndarray, np.ndarray]:
-    """y = x if x > 0 else slope·x; returns (y, scale) with scale = dy/dx."""
-    scale = slope_scale(x > 0, x.dtype.type(slope), x.dtype)
-    return x * scale, scale
-
-
-def leaky_relu_backward(grad: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """dx = g · scale (1 where x > 0, the slope elsewhere)."""
-    return grad * scale
-
-
 def per_channel(slope: np.ndarray, ndim: int) -> np.ndarray:
     """Slopes of shape (C,) (or (1,)) → (1, C, 1, …): one per channel of axis 1."""
     if ndim < 2:
@@ -64,53 +58,84 @@ def per_channel(slope: np.ndarray, ndim: int) -> np.ndarray:
     return slope.reshape((1, -1) + (1,) * (ndim - 2))
 
 
-def prelu_forward(x: np.ndarray, slope: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def leaky_forward(x: np.ndarray, slope: float | np.ndarray) -> np.ndarray:
+    """y = x · scale, chunk by chunk; ``slope`` a scalar or an array that broadcasts against x."""
+    y = np.empty_like(x)
+    for rows in chunks(x):
+        np.multiply(x[rows], slope_scale(x[rows] > 0, slope, x.dtype), out=y[rows])
+    return y
+
+
+def leaky_backward(grad: np.ndarray, x: np.ndarray, slope: float | np.ndarray) -> np.ndarray:
+    """dx = g · scale, with the scale rebuilt from x chunk by chunk."""
+    dx = np.empty_like(grad)
+    for rows in chunks(x):
+        np.multiply(grad[rows], slope_scale(x[rows] > 0, slope, x.dtype), out=dx[rows])
+    return dx
+
+
+def leaky_relu_forward(x: np.ndarray, slope: float) -> np.ndarray:
+    """y = x if x > 0 else slope·x. The backward needs x itself (keep a reference)."""
+    return leaky_forward(x, x.dtype.type(slope))
+
+
+def leaky_relu_backward(grad: np.ndarray, x: np.ndarray, slope: float) -> np.ndarray:
+    """dx = g where x > 0, slope·g elsewhere."""
+    return leaky_backward(grad, x, x.dtype.type(slope))
+
+
+def prelu_forward(x: np.ndarray, slope: np.ndarray) -> np.ndarray:
     """y = x if x > 0 else a_c·x, with a of shape (1,) (shared) or (C,) (channel c = axis 1).
 
-    Returns (y, scale); the backward needs ``scale`` and x itself.
+    The backward needs x itself (keep a reference).
     """
-    scale = slope_scale(x > 0, per_channel(slope, x.ndim), x.dtype)
-    return x * scale, scale
+    return leaky_forward(x, per_channel(slope, x.ndim))
 
 
 def prelu_backward(
-    grad: np.ndarray,
-    x: np.ndarray,
-    scale: np.ndarray,
-    slope_shape: tuple[int, ...],
-    need_input: bool = True,
+    grad: np.ndarray, x: np.ndarray, slope: np.ndarray, need_input: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray]:
     """(dx, da): dx = g·scale;  da_c = Σ g·min(x, 0) over all positions of channel c."""
-    dx = grad * scale if need_input else None
-    contribution = np.minimum(x, 0)
-    contribution *= grad
-    if slope_shape == (1,):
-        dslope = contribution.sum(dtype=grad.dtype).reshape(1)
-    else:
-        axes = (0,) + tuple(range(2, x.ndim))
-        dslope = contribution.sum(axis=axes)
+    dx = leaky_backward(grad, x, per_channel(slope, x.ndim)) if need_input else None
+    axes = (0,) + tuple(range(2, x.ndim))
+    dslope = np.zeros(slope.shape, dtype=grad.dtype)
+    for rows in chunks(x):
+        contribution = np.minimum(x[rows], 0)
+        contribution *= grad[rows]
+        dslope += contribution.sum() if slope.shape == (1,) else contribution.sum(axis=axes)
     return dx, dslope
 
 
 def rrelu_sample_slopes(
-    shape: tuple[int, ...],
+    x: np.ndarray,
     lower: float,
     upper: float,
     parameterization: str,
     rng: np.random.Generator,
-    dtype: np.dtype,
 ) -> np.ndarray:
-    """One random negative slope per element.
+    """One random negative slope per element of x, in x's memory layout.
 
     "slope" (PyTorch):     a ~ U(lower, upper)          (default 1/8 … 1/3)
     "divisor" (Xu et al.): d ~ U(lower, upper), a = 1/d  (paper: 3 … 8)
+
+    The uniform draws fill memory in order (x's layout, e.g. channels-last):
+    the elements are exchangeable, and matching x's layout keeps the later
+    products contiguous.
     """
-    draws = rng.random(shape, dtype=np.float32 if dtype == np.float32 else np.float64)
-    draws *= upper - lower
-    draws += lower
-    if parameterization == "divisor":
-        np.reciprocal(draws, out=draws)
-    return draws.astype(dtype, copy=False)
+    slopes = np.empty_like(x)
+    draw_dtype = np.float32 if x.dtype == np.float32 else np.float64
+    flat = slopes.ravel(order="K")  # a view: empty_like keeps a contiguous memory order
+    if draw_dtype == x.dtype:
+        rng.random(dtype=draw_dtype, out=flat)
+    else:
+        flat[...] = rng.random(flat.shape, dtype=draw_dtype)
+    for rows in chunks(slopes):
+        chunk = slopes[rows]
+        chunk *= upper - lower
+        chunk += lower
+        if parameterization == "divisor":
+            np.reciprocal(chunk, out=chunk)
+    return slopes
 
 
 def rrelu_train_forward(
@@ -121,14 +146,15 @@ def rrelu_train_forward(
     Keeping s (PyTorch calls it the noise) makes the backward one multiply: dx = g·s.
     ``slopes`` (all at most ``max_slope``) is overwritten to become s.
     """
-    positive = x > 0
-    if max_slope <= 1:
-        np.maximum(
-            slopes, positive, out=slopes
-        )  # slopes ≤ 1, so the max picks 1 exactly where x > 0
-    else:
-        np.copyto(slopes, 1, where=positive)
-    return x * slopes, slopes
+    y = np.empty_like(x)
+    for rows in chunks(x):
+        positive, scale = x[rows] > 0, slopes[rows]
+        if max_slope <= 1:  # slopes ≤ 1, so the max picks 1 exactly where x > 0
+            np.maximum(scale, positive, out=scale)
+        else:
+            np.copyto(scale, 1, where=positive)
+        np.multiply(x[rows], scale, out=y[rows])
+    return y, slopes
 
 
 def rrelu_train_backward(grad: np.ndarray, scale: np.ndarray) -> np.ndarray:

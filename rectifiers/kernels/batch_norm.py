@@ -20,22 +20,21 @@ when it lies channels-last in memory (the output of a convolution, see
 ``conv.py``), an (N, C, H·W) array when it is a C-ordered NCHW array. Either
 view is free, and y and dx come back in the same memory layout as x.
 
-Speed: each pass walks the array in chunks of about ``CHUNK_BYTES`` along
-axis 0, so the several NumPy operations a chunk needs (centre, square, scale,
-shift) run on data still in cache; main memory is read once per pass. The
+Speed: each pass walks the array in cache-sized chunks along axis 0 (see
+``_chunks.py``), so the several NumPy operations a chunk needs (centre,
+square, scale, shift) run on data still in cache; main memory is read once
+per pass. The
 forward reads x twice and writes y; the backward reads g and x twice and
 writes dx. x̂ is not stored: x is saved (by reference) and x̂ recomputed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
 
-# Chunk size for the cache-resident passes: well inside a core's L2 cache.
-CHUNK_BYTES = 256 << 10
+from ._chunks import chunks
 
 
 class BatchNormSaved(NamedTuple):
@@ -82,13 +81,6 @@ def channel_sum(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
         return a.sum(axis=(0, 2) if a.ndim == 3 else 0)
     subscripts = "acs,acs->c" if a.ndim == 3 else "ac,ac->c"
     return np.einsum(subscripts, a, b)
-
-
-def chunks(a: np.ndarray) -> Iterator[slice]:
-    """Slices along axis 0 covering about ``CHUNK_BYTES`` of ``a`` each."""
-    step = max(1, CHUNK_BYTES // max(1, a[:1].nbytes))
-    for start in range(0, len(a), step):
-        yield slice(start, start + step)
 
 
 def batch_statistics(view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
