@@ -1,4 +1,4 @@
-"""2-D convolution (cross-correlation, as in PyTorch) as im2col + one GEMM per group.
+"""2-D convolution (cross-correlation, as in PyTorch) as im2col + GEMM.
 
 Shapes: x (N, C, H, W), weight (F, C/groups, kh, kw), bias (F,), out (N, F, Ho, Wo),
 
@@ -15,6 +15,10 @@ channels-last order (n, p, q) × (i, j, c), so
   NCHW array handed back is a transposed view of it, no copy;
 * a 1×1 convolution with stride 1 needs no im2col at all when its input lies
   channels-last in memory (the previous conv's output): ``cols`` is a view.
+
+The matrix is never built whole: ``im2col_chunks`` fills it a few images at a
+time into one cache-sized buffer, and each block's rows of the product are
+computed from it before the next block overwrites it.
 
 Backward, with G = dL/dout as an (N·Ho·Wo, F) matrix:
 
