@@ -100,6 +100,20 @@ def test_rrelu_same_seed_same_output_and_backward_uses_drawn_slopes():
     assert np.all(t.grad.data[~negative] == 1)
 
 
+@pytest.mark.parametrize("layout", ["nchw", "channels_last", "strided"])
+def test_rrelu_training_draws_every_slope_in_any_memory_layout(layout):
+    data = -np.abs(rf.randn(4, 3, 6, 8, seed=2).data) - 0.1
+    if layout == "channels_last":
+        data = np.ascontiguousarray(data.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    elif layout == "strided":
+        data = data[:, :, ::2, 1::3]
+    slopes = (
+        nn.RReLU.from_divisor(3, 8, generator=np.random.default_rng(0))(rf.tensor(data)).data / data
+    )
+    assert np.all((slopes >= 1 / 8 - 1e-6) & (slopes <= 1 / 3 + 1e-6))
+    assert len(np.unique(slopes)) == slopes.size  # one independent draw per element
+
+
 def test_rrelu_rejects_bad_bounds():
     with pytest.raises(ValueError, match="must not exceed"):
         nn.RReLU(0.5, 0.1)
