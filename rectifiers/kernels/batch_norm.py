@@ -23,9 +23,9 @@ view is free, and y and dx come back in the same memory layout as x.
 Speed: each pass walks the array in cache-sized chunks along axis 0 (see
 ``_chunks.py``), so the several NumPy operations a chunk needs (centre,
 square, scale, shift) run on data still in cache; main memory is read once
-per pass. The
-forward reads x twice and writes y; the backward reads g and x twice and
-writes dx. x̂ is not stored: x is saved (by reference) and x̂ recomputed.
+per pass. The forward reads x twice and writes y; the backward reads g and x
+twice and writes dx. x̂ is not stored: x is saved (by reference) and x̂
+recomputed.
 """
 
 from __future__ import annotations
