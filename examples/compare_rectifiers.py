@@ -97,7 +97,8 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
         runs = [r for r in results if r["activation"] == name]
         train = common.mean_std([r["train_error"] for r in runs])
         test = common.mean_std([r["test_error"] for r in runs])
-        rows.append([name, train, test, PAPER_TEST_ERROR.get(name, UNAVAILABLE)])
+        minutes = np.mean([sum(h["seconds"] for h in r["history"]) / 60 for r in runs])
+        rows.append([name, train, test, f"{minutes:.0f}", PAPER_TEST_ERROR.get(name, UNAVAILABLE)])
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
     arch = (
         "NIN (Lin et al. 2013)" if args.arch == "nin" else "small conv net (6 weight layers, no BN)"
@@ -105,13 +106,19 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
     markdown = (
         f"## Rectifiers on {data_name}: {arch}, {args.epochs} epochs, seeds {args.seeds}\n\n"
         + common.markdown_table(
-            ["activation", "train error %", "test error %", "paper test error % (Xu et al., NIN)"],
+            [
+                "activation",
+                "train error %",
+                "test error %",
+                "minutes",
+                "paper test error % (Xu et al., NIN)",
+            ],
             rows,
         )
         + f"\nInit: He et al. (kaiming_normal, fan_in) with each rectifier's slope a (1 + a² factor); SGD momentum 0.9, "
         f"lr {args.lr} cosine, weight decay {args.weight_decay} (none on PReLU slopes), batch {args.batch_size}, "
         f"{'no augmentation' if args.no_augment else 'random crop 4 + flip'}. Train error measured in eval mode on "
-        f"{min(10000, args.train_size or 50000)} training images.\n\n"
+        f"{min(10000, args.train_size or 50000)} training images. Minutes: training and per-epoch test time of one run, summed over epochs (also across resumed sittings).\n\n"
         f"Machine: {common.machine_note(started)}.\n"
     )
     common.write_outputs(
