@@ -124,10 +124,7 @@ def rrelu_sample_slopes(
     """
     slopes = np.empty_like(x)
     draw_dtype = np.float32 if x.dtype == np.float32 else np.float64
-    flat = slopes.ravel(order="K")  # a view when empty_like kept x's (contiguous) memory order
-    if not np.may_share_memory(flat, slopes):  # it did not: draw in C order instead
-        slopes = np.empty(x.shape, dtype=x.dtype)
-        flat = slopes.reshape(-1)
+    flat = slopes.ravel(order="K")  # a view: empty_like's array is contiguous in x's axis order
     if draw_dtype == x.dtype:
         rng.random(dtype=draw_dtype, out=flat)
     else:

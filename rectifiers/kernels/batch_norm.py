@@ -70,7 +70,7 @@ def from_channel_view(y: np.ndarray, shape: tuple[int, ...], channels_last: bool
     return np.moveaxis(y.reshape(n, *spatial, c), -1, 1)
 
 
-def per_channel(v: np.ndarray, view: np.ndarray) -> np.ndarray:
+def broadcast_channels(v: np.ndarray, view: np.ndarray) -> np.ndarray:
     """A (C,) vector shaped to broadcast along axis 1 of a channel view."""
     return v[:, None] if view.ndim == 3 else v
 
@@ -95,7 +95,7 @@ def batch_statistics(view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         chunk = view[rows]
         n_chunk = chunk.size // chunk.shape[1]
         chunk_mean = channel_sum(chunk).astype(np.float64) / n_chunk
-        centred = chunk - per_channel(chunk_mean.astype(view.dtype), chunk)
+        centred = chunk - broadcast_channels(chunk_mean.astype(view.dtype), chunk)
         chunk_m2 = channel_sum(centred, centred).astype(np.float64)
         delta = chunk_mean - mean
         total = count + n_chunk
@@ -115,7 +115,7 @@ def normalise(
     """y = k·x + b per channel (k = γ·inv_std, b = β − k·μ), chunk by chunk."""
     k = inv_std if gamma is None else inv_std * gamma
     b = -k * mean if beta is None else beta - k * mean
-    k, b = per_channel(k, view), per_channel(b, view)
+    k, b = broadcast_channels(k, view), broadcast_channels(b, view)
     y = np.empty_like(view)
     for rows in chunks(view):
         np.multiply(view[rows], k, out=y[rows])
@@ -161,7 +161,7 @@ def batch_norm_backward(
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """(dx, dγ, dβ) for either mode; dx is None when not needed."""
     g, x = channel_view(grad, saved.channels_last), saved.x
-    mean, inv_std = per_channel(saved.mean, x), per_channel(saved.inv_std, x)
+    mean, inv_std = broadcast_channels(saved.mean, x), broadcast_channels(saved.inv_std, x)
     dbeta, dgamma = np.zeros_like(saved.mean), np.zeros_like(saved.mean)
     for rows in chunks(x):  # dβ = Σ g,  dγ = Σ g·x̂
         x_hat = x[rows] - mean
@@ -173,11 +173,11 @@ def batch_norm_backward(
     k = saved.inv_std if saved.gamma is None else saved.inv_std * saved.gamma
     dx = np.empty_like(g)
     if not saved.training:
-        np.multiply(g, per_channel(k, x), out=dx)
+        np.multiply(g, broadcast_channels(k, x), out=dx)
     else:  # dx = k·(g − dβ/M − x̂·dγ/M)
         m = x.size // x.shape[1]
-        slope = per_channel(saved.inv_std * dgamma / m, x)
-        shift, k = per_channel(dbeta / m, x), per_channel(k, x)
+        slope = broadcast_channels(saved.inv_std * dgamma / m, x)
+        shift, k = broadcast_channels(dbeta / m, x), broadcast_channels(k, x)
         for rows in chunks(x):
             x_hat_slope = x[rows] - mean
             x_hat_slope *= slope
