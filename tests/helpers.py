@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 import rectifiers as rf
+from rectifiers.kernels import _chunks
 
 
 def leaf64(array, requires_grad: bool = True) -> rf.Tensor:
@@ -23,3 +26,13 @@ def away_from(array: np.ndarray, points=(0.0,), margin: float = 0.05) -> np.ndar
         near = np.abs(array - p) < margin
         array[near] = p + np.where(array[near] >= p, margin, -margin)
     return array
+
+
+@contextmanager
+def small_chunks(size: int):
+    """Run the chunked kernels (``kernels/_chunks.py``) with blocks of about ``size`` bytes."""
+    saved_setting, _chunks.CHUNK_BYTES = _chunks.CHUNK_BYTES, size
+    try:
+        yield
+    finally:
+        _chunks.CHUNK_BYTES = saved_setting

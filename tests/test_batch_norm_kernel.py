@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rectifiers.kernels import _chunks
 from rectifiers.kernels import batch_norm as bn
+
+from .helpers import small_chunks
 
 
 def reference(x, gamma, beta, g, eps=1e-5):
@@ -36,18 +37,15 @@ def channels_last(a):
     st.booleans(),
     st.sampled_from([1, 40, 1 << 20]),
 )
-def test_matches_the_formulas_for_every_layout_and_chunk_size(shape, last, chunk_bytes):
+def test_matches_the_formulas_for_every_layout_and_chunk_size(shape, last, block_bytes):
     rng = np.random.default_rng(0)
     x, g = rng.standard_normal(shape), rng.standard_normal(shape)
     gamma, beta = rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
     if last and len(shape) > 2:
         x, g = channels_last(x), channels_last(g)
-    saved_setting, _chunks.CHUNK_BYTES = _chunks.CHUNK_BYTES, chunk_bytes
-    try:
+    with small_chunks(block_bytes):
         y, saved, mean, var = bn.batch_norm_train_forward(x, gamma, beta, 1e-5)
         dx, dgamma, dbeta = bn.batch_norm_backward(g, saved)
-    finally:
-        _chunks.CHUNK_BYTES = saved_setting
     expected = reference(x, gamma, beta, g)
     for got, want in zip((y, mean, var, dx, dgamma, dbeta), expected):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
@@ -62,11 +60,8 @@ def test_variance_stays_accurate_in_float32_when_the_mean_is_large(last):
     x = (1e4 + rng.standard_normal((16, 4, 8, 8))).astype(np.float32)
     if last:
         x = channels_last(x)
-    saved_setting, _chunks.CHUNK_BYTES = _chunks.CHUNK_BYTES, 512  # many chunks to merge
-    try:
+    with small_chunks(512):  # many chunks to merge
         _, _, mean, var = bn.batch_norm_train_forward(x, None, None, 1e-5)
-    finally:
-        _chunks.CHUNK_BYTES = saved_setting
     x64 = x.astype(np.float64)
     np.testing.assert_allclose(var, x64.var(axis=(0, 2, 3)), rtol=1e-4)
     np.testing.assert_allclose(mean, x64.mean(axis=(0, 2, 3)), rtol=1e-6)

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._chunks import chunks
 from ._windows import Padding, Pair, crop, output_size, pad_nchw, window_offsets
 
 
@@ -50,30 +51,41 @@ def max_pool2d_forward(
     """
     out_hw = _geometry(x.shape, kernel, stride, padding)
     padded = pad_nchw(x, padding, fill=-np.inf)
-    taps = window_offsets(kernel, (1, 1), stride, out_hw)
-    _, _, rows, cols = next(taps)
-    out = padded[:, :, rows, cols].copy(
-        order="K"
-    )  # keep x's memory layout (channels-last after a conv)
-    for _, _, rows, cols in taps:
-        np.maximum(out, padded[:, :, rows, cols], out=out)
+    taps = list(window_offsets(kernel, (1, 1), stride, out_hw))
+    _, _, rows, cols = taps[0]
+    out = np.empty_like(padded[:, :, rows, cols])  # x's memory layout (channels-last after a conv)
+    for images in chunks(out):  # the kh·kw passes over a block run in cache
+        block, block_out = padded[images], out[images]
+        np.copyto(block_out, block[:, :, rows, cols])
+        for _, _, rows_ij, cols_ij in taps[1:]:
+            np.maximum(block_out, block[:, :, rows_ij, cols_ij], out=block_out)
     return out, PoolSaved(x.shape, kernel, stride, padding, out_hw, padded, out)
 
 
 def max_pool2d_backward(grad: np.ndarray, saved: PoolSaved) -> np.ndarray:
     """Route each window's gradient to its first maximal tap (row-major), summing where windows overlap."""
     dx_padded = _zeros_padded(saved, grad)
+    for images in chunks(saved.padded):  # four passes per tap: let them run in cache
+        _route_to_winners(
+            grad[images], saved.padded[images], saved.out[images], dx_padded[images], saved
+        )
+    return crop(dx_padded, saved.padding, *saved.x_shape[2:], channels_last=False)
+
+
+def _route_to_winners(
+    grad: np.ndarray, padded: np.ndarray, out: np.ndarray, dx_padded: np.ndarray, saved: PoolSaved
+) -> None:
+    """The backward for one block of images: each tap claims the windows it is the first maximum of."""
     overlapping = any(s < k for s, k in zip(saved.stride, saved.kernel))
-    unclaimed = np.ones_like(saved.out, dtype=bool)  # windows whose winner is still to be found
+    unclaimed = np.ones_like(out, dtype=bool)  # windows whose winner is still to be found
     for _, _, rows, cols in window_offsets(saved.kernel, (1, 1), saved.stride, saved.out_hw):
-        won = saved.padded[:, :, rows, cols] == saved.out
+        won = padded[:, :, rows, cols] == out
         won &= unclaimed
         unclaimed ^= won
         if overlapping:
             dx_padded[:, :, rows, cols] += grad * won
         else:  # each pixel lies in one window only: write, no need to read and add
             np.multiply(grad, won, out=dx_padded[:, :, rows, cols])
-    return crop(dx_padded, saved.padding, *saved.x_shape[2:], channels_last=False)
 
 
 def avg_pool2d_forward(
