@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rectifiers.kernels import _channels
 from rectifiers.kernels import batch_norm as bn
 
 from .helpers import small_chunks
@@ -44,18 +45,18 @@ def test_matches_the_formulas_for_every_layout_and_chunk_size(shape, last, block
     gamma, beta = rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
     if last and len(shape) > 2:
         x, g = channels_last(x), channels_last(g)
-    saved_row, bn.FOLDED_ROW = bn.FOLDED_ROW, row  # channels-last rows folded r at a time
+    saved_row, _channels.FOLDED_ROW = _channels.FOLDED_ROW, row  # channels-last rows folded r at a time
     try:
         with small_chunks(block_bytes):
             y, saved, mean, var = bn.batch_norm_train_forward(x, gamma, beta, 1e-5)
             dx, dgamma, dbeta = bn.batch_norm_backward(g, saved)
     finally:
-        bn.FOLDED_ROW = saved_row
+        _channels.FOLDED_ROW = saved_row
     expected = reference(x, gamma, beta, g)
     for got, want in zip((y, mean, var, dx, dgamma, dbeta), expected):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
     for out in (y, dx):  # the memory layout is kept
-        assert bn.is_channels_last(out) == bn.is_channels_last(x)
+        assert _channels.is_channels_last(out) == _channels.is_channels_last(x)
         assert out.flags.c_contiguous == x.flags.c_contiguous
 
 

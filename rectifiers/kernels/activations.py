@@ -30,6 +30,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._channels import (
+    broadcast_channels,
+    channel_sum,
+    channel_view,
+    from_channel_view,
+    is_channels_last,
+)
 from ._chunks import chunks
 
 
@@ -49,13 +56,6 @@ def slope_scale(positive: np.ndarray, slope: float | np.ndarray, dtype: np.dtype
     scale *= 1 - slope
     scale += slope
     return scale
-
-
-def per_channel(slope: np.ndarray, ndim: int) -> np.ndarray:
-    """Slopes of shape (C,) (or (1,)) → (1, C, 1, …): one per channel of axis 1."""
-    if ndim < 2:
-        return slope
-    return slope.reshape((1, -1) + (1,) * (ndim - 2))
 
 
 def leaky_forward(x: np.ndarray, slope: float | np.ndarray) -> np.ndarray:
@@ -89,21 +89,40 @@ def prelu_forward(x: np.ndarray, slope: np.ndarray) -> np.ndarray:
 
     The backward needs x itself (keep a reference).
     """
-    return leaky_forward(x, per_channel(slope, x.ndim))
+    if _shared(slope, x):
+        return leaky_forward(x, x.dtype.type(slope[0]))
+    channels_last = is_channels_last(x)
+    view = channel_view(x, channels_last)
+    y = leaky_forward(view, broadcast_channels(slope.astype(x.dtype), view))
+    return from_channel_view(y, x.shape, channels_last)
 
 
 def prelu_backward(
     grad: np.ndarray, x: np.ndarray, slope: np.ndarray, need_input: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray]:
     """(dx, da): dx = g·scale;  da_c = Σ g·min(x, 0) over all positions of channel c."""
-    dx = leaky_backward(grad, x, per_channel(slope, x.ndim)) if need_input else None
-    axes = (0,) + tuple(range(2, x.ndim))
+    if _shared(slope, x):
+        a = x.dtype.type(slope[0])
+        dx = leaky_backward(grad, x, a) if need_input else None
+        dslope = sum(np.vdot(np.minimum(x[rows], 0), grad[rows]) for rows in chunks(x))
+        return dx, np.full(slope.shape, dslope, dtype=grad.dtype)
+    channels_last = is_channels_last(x)
+    x_view, g_view = channel_view(x, channels_last), channel_view(grad, channels_last)
+    dx = None
+    if need_input:
+        scale_slope = broadcast_channels(slope.astype(x.dtype), x_view)
+        dx = from_channel_view(
+            leaky_backward(g_view, x_view, scale_slope), grad.shape, channels_last
+        )
     dslope = np.zeros(slope.shape, dtype=grad.dtype)
-    for rows in chunks(x):
-        contribution = np.minimum(x[rows], 0)
-        contribution *= grad[rows]
-        dslope += contribution.sum() if slope.shape == (1,) else contribution.sum(axis=axes)
+    for rows in chunks(x_view):
+        dslope += channel_sum(np.minimum(x_view[rows], 0), g_view[rows], slope.size)
     return dx, dslope
+
+
+def _shared(slope: np.ndarray, x: np.ndarray) -> bool:
+    """One slope for every element: a (1,) slope, or an input without a channel axis."""
+    return slope.shape == (1,) or x.ndim < 2
 
 
 def rrelu_sample_slopes(

@@ -1,0 +1,53 @@
+"""The PReLU kernel in every memory layout, fold factor and block size matches its formulas."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rectifiers.kernels import _channels
+from rectifiers.kernels import activations as act
+
+from .helpers import small_chunks
+
+
+def in_layout(a: np.ndarray, layout: str) -> np.ndarray:
+    if layout == "channels_last" and a.ndim > 2:
+        return np.ascontiguousarray(np.moveaxis(a, 1, -1)).transpose(
+            0, a.ndim - 1, *range(1, a.ndim - 1)
+        )
+    if layout == "strided" and a.ndim > 2:
+        return np.repeat(a, 2, axis=-1)[..., ::2]
+    return a
+
+
+@given(
+    st.sampled_from([(5,), (6, 3), (4, 3, 5), (3, 2, 4, 5), (2, 3, 7, 1)]),
+    st.sampled_from(["nchw", "channels_last", "strided"]),
+    st.booleans(),
+    st.sampled_from([1, 6, 2048]),
+    st.sampled_from([1, 40, 1 << 20]),
+)
+def test_matches_the_formulas(shape, layout, shared, row, block_bytes):
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal(shape), rng.standard_normal(shape)
+    channels = 1 if shared or len(shape) < 2 else shape[1]
+    slope = rng.uniform(0, 0.5, channels)
+    a = slope.reshape((1, -1) + (1,) * (len(shape) - 2)) if channels > 1 else slope[0]
+    x, g = in_layout(x, layout), in_layout(g, layout)
+    saved_row, _channels.FOLDED_ROW = _channels.FOLDED_ROW, row
+    try:
+        with small_chunks(block_bytes):
+            y = act.prelu_forward(x, slope)
+            dx, dslope = act.prelu_backward(g, x, slope)
+    finally:
+        _channels.FOLDED_ROW = saved_row
+    np.testing.assert_allclose(y, np.where(x > 0, x, a * x), rtol=1e-12)
+    np.testing.assert_allclose(dx, np.where(x > 0, g, a * g), rtol=1e-12)
+    axes = tuple(i for i in range(len(shape)) if i != 1 or channels == 1)
+    np.testing.assert_allclose(
+        dslope, np.sum(np.minimum(x, 0) * g, axis=axes).reshape(channels), rtol=1e-10
+    )
+    if layout == "channels_last" and len(shape) > 2:  # keeps a conv output's layout
+        assert _channels.is_channels_last(y) and _channels.is_channels_last(dx)
