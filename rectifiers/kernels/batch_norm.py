@@ -132,14 +132,14 @@ def batch_norm_backward(
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """(dx, dγ, dβ) for either mode; dx is None when not needed."""
     g, x = channel_view(grad, saved.channels_last), saved.x
-    mean, inv_std = broadcast_channels(saved.mean, x), broadcast_channels(saved.inv_std, x)
+    mean = broadcast_channels(saved.mean, x)
     channels = saved.mean.size
     dbeta, dgamma = np.zeros_like(saved.mean), np.zeros_like(saved.mean)
-    for rows in chunks(x):  # dβ = Σ g,  dγ = Σ g·x̂
-        x_hat = x[rows] - mean
-        x_hat *= inv_std
+    for rows in chunks(x):  # dβ = Σ g,  dγ = Σ g·x̂ = inv_std · Σ g·(x − μ)
+        centred = x[rows] - mean
         dbeta += channel_sum(g[rows], channels=channels)
-        dgamma += channel_sum(g[rows], x_hat, channels)
+        dgamma += channel_sum(g[rows], centred, channels)
+    dgamma *= saved.inv_std
     if not need_input:
         return None, dgamma, dbeta
     k = saved.inv_std if saved.gamma is None else saved.inv_std * saved.gamma

@@ -55,9 +55,12 @@ from ._windows import (
 
 
 class ConvSaved(NamedTuple):
-    """What the backward needs: the input (a reference, not a copy) and the geometry."""
+    """What the backward needs: the padded channels-last input and the geometry.
 
-    x: np.ndarray | None
+    The forward's padded copy is kept (not x) so the weight gradient need not pad again.
+    """
+
+    x_padded: np.ndarray | None  # (N, Hp, Wp, C); a view of x when there is no padding
     weight: np.ndarray
     x_shape: tuple[int, ...]
     stride: Pair
@@ -86,9 +89,8 @@ def conv2d_forward(
     f, c_per_group, kh, kw = weight.shape
     ho = output_size(h, kh, stride[0], dilation[0], sum(padding[0]))
     wo = output_size(w, kw, stride[1], dilation[1], sum(padding[1]))
-    windows = channels_last_windows(
-        pad_channels_last(x, padding), (kh, kw), stride, dilation, (ho, wo)
-    )
+    x_padded = pad_channels_last(x, padding)
+    windows = channels_last_windows(x_padded, (kh, kw), stride, dilation, (ho, wo))
     out = np.empty((n * ho * wo, f), dtype=x.dtype)
     f_per_group = f // groups
     for g in range(groups):
@@ -99,7 +101,14 @@ def conv2d_forward(
         out += bias
     out_nchw = out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2)
     saved = ConvSaved(
-        x if keep_input else None, weight, x.shape, stride, padding, dilation, groups, (ho, wo)
+        x_padded if keep_input else None,
+        weight,
+        x.shape,
+        stride,
+        padding,
+        dilation,
+        groups,
+        (ho, wo),
     )
     return out_nchw, saved
 
@@ -176,11 +185,7 @@ def _weight_grad(g_rows: np.ndarray, saved: ConvSaved) -> np.ndarray:
     f, c_per_group, kh, kw = weight.shape
     f_per_group = f // groups
     windows = channels_last_windows(
-        pad_channels_last(saved.x, saved.padding),
-        (kh, kw),
-        saved.stride,
-        saved.dilation,
-        saved.out_hw,
+        saved.x_padded, (kh, kw), saved.stride, saved.dilation, saved.out_hw
     )
     dweight = np.empty_like(weight)
     for g in range(groups):
