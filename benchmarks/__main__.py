@@ -1,9 +1,11 @@
 """Benchmarks beside PyTorch CPU: ``python -m benchmarks [--threads 2] [--repeats 7] [--rounds 2] [--only conv steps elementwise]``.
 
-Each library runs in its own worker processes (rectifiers and torch never share
-a process), alternating in rounds so that machine drift hits both alike. Every
-figure is a median over repeats (after warm-up), then over rounds; ± is half
-the min–max spread. Ratios are speed ratios: above 1 means rectifiers is faster.
+Each library runs in its own worker process (rectifiers and torch never share
+a process); the two workers are timed in lockstep — one call of rectifiers,
+one of torch, alternating — so every pair of timings is taken under the same
+machine conditions. Figures are medians over all timed calls (after warm-up);
+± is half the min–max spread; the speed ratio is the median over the pairs
+(above 1: rectifiers is faster).
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ def main() -> None:
         "--threads", type=int, default=2, help="BLAS/OpenMP threads for both libraries"
     )
     parser.add_argument(
-        "--repeats", type=int, default=7, help="timed repeats per workload in each process"
+        "--repeats", type=int, default=7, help="timed pairs per workload in each round"
     )
     parser.add_argument(
-        "--rounds", type=int, default=2, help="alternating worker rounds per library"
+        "--rounds", type=int, default=2, help="rounds, each with a fresh pair of worker processes"
     )
     parser.add_argument(
         "--only",

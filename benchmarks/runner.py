@@ -1,4 +1,12 @@
-"""Run each suite in fresh worker processes, rectifiers and torch alternating, and print ratio tables."""
+"""Run each suite with rectifiers and torch in two worker processes, timed in lockstep.
+
+The two workers live side by side but never run at once: the runner asks one
+for a timed call, then the other, alternating (A B, B A, …). Every timing of
+rectifiers thus has a torch timing taken a second or less away, and the
+speed ratio is the median of these pairs — robust to the machine's slow
+stretches, which last seconds to minutes and would otherwise fall on one
+library's whole run and not the other's.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +22,42 @@ from .timing import spread
 from .workloads import BATCH
 
 SUITES = ("conv", "steps", "elementwise", "overhead", "memory")
+WARMUP = 2
 
 
-def _worker(lib: str, suite: str, repeats: int) -> object:
+class Worker:
+    """A ``benchmarks.worker`` process serving one library's workloads of one suite."""
+
+    def __init__(self, lib: str, suite: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.worker", lib, suite],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ.copy(),
+        )
+        self.rows = json.loads(self._read_line())
+
+    def time(self, index: int) -> float:
+        """Seconds one call of workload ``index`` took."""
+        self.process.stdin.write(f"{index}\n")
+        self.process.stdin.flush()
+        return float(self._read_line())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+    def _read_line(self) -> str:
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"benchmark worker {self.process.args[3:]} exited early")
+        return line
+
+
+def _one_shot(lib: str, suite: str) -> object:
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.worker", lib, suite, str(repeats)],
+        [sys.executable, "-m", "benchmarks.worker", lib, suite],
         capture_output=True,
         text=True,
         check=True,
@@ -27,17 +66,45 @@ def _worker(lib: str, suite: str, repeats: int) -> object:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _merge(rounds: list[list[dict]]) -> list[dict]:
-    """Per workload, the median over rounds of each round's median (and the overall min/max)."""
-    merged = []
-    for rows in zip(*rounds):
-        row = dict(rows[0])
-        row["median_s"] = statistics.median(r["median_s"] for r in rows)
-        if "peak_mb" in row:
-            row["peak_mb"] = statistics.median(r["peak_mb"] for r in rows)
-        row["min_s"], row["max_s"] = min(r["min_s"] for r in rows), max(r["max_s"] for r in rows)
-        merged.append(row)
-    return merged
+def lockstep(suite: str, libs: list[str], repeats: int, rounds: int) -> dict:
+    """Per library, the suite's rows with median/min/max seconds; per row, the paired speed ratio.
+
+    Each round starts fresh workers; within it, every workload gets WARMUP
+    untimed calls per library, then ``repeats`` timed pairs.
+    """
+    times: dict[str, list[list[float]]] = {}
+    rows: list[dict] = []
+    for _ in range(rounds):
+        workers = [Worker(lib, suite) for lib in libs]
+        rows = workers[0].rows
+        for lib in libs:
+            times.setdefault(lib, [[] for _ in rows])
+        for i in range(len(rows)):
+            for _ in range(WARMUP):
+                for worker in workers:
+                    worker.time(i)
+            for repeat in range(repeats):
+                order = zip(libs, workers) if repeat % 2 == 0 else zip(libs[::-1], workers[::-1])
+                for lib, worker in order:
+                    times[lib][i].append(worker.time(i))
+        for worker in workers:
+            worker.close()
+    result = {lib: [_summary(row, t) for row, t in zip(rows, times[lib])] for lib in libs}
+    if len(libs) == 2:
+        ours, theirs = libs
+        for row, ours_t, theirs_t in zip(result[ours], times[ours], times[theirs]):
+            row["ratio"] = statistics.median(b / a for a, b in zip(ours_t, theirs_t))
+    return result
+
+
+def _summary(row: dict, seconds: list[float]) -> dict:
+    per_call = [s / row.get("calls", 1) for s in seconds]
+    return {
+        **row,
+        "median_s": statistics.median(per_call),
+        "min_s": min(per_call),
+        "max_s": max(per_call),
+    }
 
 
 def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rounds: int) -> None:
@@ -45,7 +112,7 @@ def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rou
     libs = ["rectifiers", "torch"] if has_torch else ["rectifiers"]
     if not has_torch:
         print("torch not installed: rectifiers timings only (pip install -e '.[parity]')")
-    machine = _worker("numpy", "machine", repeats)
+    machine = _one_shot("numpy", "")
     record = {
         "threads": threads, "repeats": repeats, "rounds": rounds, "python": platform.python_version(),
         "machine": platform.machine(), **machine, "suites": {},
@@ -54,11 +121,10 @@ def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rou
         f"float32 GEMM {machine['gemm_gflops']:.0f} GFLOP/s, copy {machine['copy_gbs']:.1f} GB/s, {threads} threads"
     )
     for suite in only or SUITES:
-        results = {lib: [] for lib in libs}
-        for _ in range(rounds):  # interleave the libraries so drift hits both alike
-            for lib in libs:
-                results[lib].append(_worker(lib, suite, repeats))
-        merged = {lib: _merge(rs) for lib, rs in results.items()}
+        if suite == "memory":  # a fresh process per figure: peak memory is per process
+            merged = {lib: _memory_median(lib, rounds) for lib in libs}
+        else:
+            merged = lockstep(suite, libs, repeats, rounds)
         record["suites"][suite] = merged
         PRINTERS[suite](merged, machine)
     with open(out, "w") as f:
@@ -66,13 +132,20 @@ def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rou
     print(f"\nwritten {out}")
 
 
-def _ratio_columns(
-    ours: dict, theirs: dict | None, per_second: float | None = None
-) -> tuple[str, str]:
-    if theirs is None:
-        return "–", "–"
-    ratio = theirs["median_s"] / ours["median_s"]  # speed ratio: > 1 means rectifiers is faster
-    return f"{1e3 * theirs['median_s']:.1f} {spread(theirs)}", f"{ratio:.2f}×"
+def _memory_median(lib: str, rounds: int) -> list[dict]:
+    runs = [_one_shot(lib, "memory") for _ in range(rounds)]
+    return [
+        {**rows[0], "peak_mb": statistics.median(r["peak_mb"] for r in rows)} for rows in zip(*runs)
+    ]
+
+
+def _ratio(ours: dict) -> str:
+    """The paired speed ratio: above 1 means rectifiers is faster."""
+    return f"{ours['ratio']:.2f}×" if "ratio" in ours else "–"
+
+
+def _torch_ms(theirs: dict | None) -> str:
+    return f"{1e3 * theirs['median_s']:.1f} {spread(theirs)}" if theirs else "–"
 
 
 def print_conv(merged: dict, machine: dict) -> None:
@@ -82,10 +155,9 @@ def print_conv(merged: dict, machine: dict) -> None:
     for i, ours in enumerate(merged["rectifiers"]):
         theirs = merged["torch"][i] if "torch" in merged else None
         gflops = ours["flops"] / ours["median_s"] / 1e9
-        torch_ms, ratio = _ratio_columns(ours, theirs)
         print(
             f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gflops:.0f} | "
-            f"{100 * gflops / machine['gemm_gflops']:.0f}% | {torch_ms} | {ratio} |"
+            f"{100 * gflops / machine['gemm_gflops']:.0f}% | {_torch_ms(theirs)} | {_ratio(ours)} |"
         )
 
 
@@ -101,8 +173,9 @@ def print_steps(merged: dict, machine: dict) -> None:
         theirs_rate = (
             f"{ours['images'] / theirs['median_s']:.0f} {spread(theirs)}" if theirs else "–"
         )
-        ratio = f"{theirs['median_s'] / ours['median_s']:.2f}×" if theirs else "–"
-        print(f"| {ours['workload']} | {rate:.0f} {spread(ours)} | {theirs_rate} | {ratio} |")
+        print(
+            f"| {ours['workload']} | {rate:.0f} {spread(ours)} | {theirs_rate} | {_ratio(ours)} |"
+        )
 
 
 def print_elementwise(merged: dict, machine: dict) -> None:
@@ -114,10 +187,9 @@ def print_elementwise(merged: dict, machine: dict) -> None:
     for i, ours in enumerate(merged["rectifiers"]):
         theirs = merged["torch"][i] if "torch" in merged else None
         gbs = ours["bytes"] / ours["median_s"] / 1e9
-        torch_ms, ratio = _ratio_columns(ours, theirs)
         print(
             f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gbs:.1f} | "
-            f"{100 * gbs / machine['copy_gbs']:.0f}% | {torch_ms} | {ratio} |"
+            f"{100 * gbs / machine['copy_gbs']:.0f}% | {_torch_ms(theirs)} | {_ratio(ours)} |"
         )
 
 
@@ -131,8 +203,7 @@ def print_overhead(merged: dict, machine: dict) -> None:
     for i, ours in enumerate(merged["rectifiers"]):
         theirs = merged["torch"][i] if "torch" in merged else None
         t = f"{1e6 * theirs['median_s']:.0f}" if theirs else "–"
-        ratio = f"{theirs['median_s'] / ours['median_s']:.2f}×" if theirs else "–"
-        print(f"| {ours['workload']} | {1e6 * ours['median_s']:.0f} | {t} | {ratio} |")
+        print(f"| {ours['workload']} | {1e6 * ours['median_s']:.0f} | {t} | {_ratio(ours)} |")
 
 
 def print_memory(merged: dict, machine: dict) -> None:

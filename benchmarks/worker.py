@@ -1,4 +1,10 @@
-"""One measuring process: ``python -m benchmarks.worker LIB SUITE REPEATS`` prints JSON.
+"""One measuring process; the runner drives it over stdin/stdout.
+
+    python -m benchmarks.worker numpy        the machine's GEMM and copy rates (one JSON line)
+    python -m benchmarks.worker LIB memory   the memory suite's rows (one JSON line)
+    python -m benchmarks.worker LIB SUITE    builds SUITE's workloads and prints their
+        descriptions (one JSON line); then, for each line "i" read from stdin, runs
+        workload i once and prints the seconds it took.
 
 Thread variables are set by the parent before this process starts.
 """
@@ -9,23 +15,33 @@ import importlib
 import json
 import os
 import sys
+import time
 
 from . import workloads
 
 
+def serve(rows: list[workloads.Workload]) -> None:
+    print(json.dumps([row.meta for row in rows]), flush=True)
+    for line in sys.stdin:
+        run = rows[int(line)].run
+        start = time.perf_counter()
+        run()
+        print(time.perf_counter() - start, flush=True)
+
+
 def main() -> None:
-    lib_name, suite, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    lib_name, suite = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
     if lib_name == "numpy":
-        result = {
-            "gemm_gflops": workloads.gemm_rate(repeats),
-            "copy_gbs": workloads.copy_bandwidth(repeats),
-        }
-    else:
-        lib = importlib.import_module(lib_name)
-        if lib_name == "torch":
-            lib.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
-        result = getattr(workloads, suite)(lib, repeats)
-    print(json.dumps(result))
+        rates = {"gemm_gflops": workloads.gemm_rate(7), "copy_gbs": workloads.copy_bandwidth(7)}
+        print(json.dumps(rates))
+        return
+    lib = importlib.import_module(lib_name)
+    if lib_name == "torch":
+        lib.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+    if suite == "memory":
+        print(json.dumps(workloads.memory(lib)))
+        return
+    serve(getattr(workloads, suite)(lib))
 
 
 if __name__ == "__main__":

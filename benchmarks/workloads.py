@@ -7,12 +7,21 @@ tunes malloc on import, see ``rectifiers/memory.py``).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import models
 from .timing import measure
+
+
+class Workload(NamedTuple):
+    """What a table row describes (name, FLOPs or bytes) and the call to time."""
+
+    meta: dict
+    run: Callable[[], object]
+
 
 BATCH = 128
 
@@ -67,43 +76,51 @@ def copy_bandwidth(repeats: int) -> float:
     return 2 * a.nbytes / measure(lambda: np.copyto(b, a), repeats)["median_s"] / 1e9
 
 
-def conv(lib: Any, repeats: int) -> list[dict]:
+def conv(lib: Any) -> list[Workload]:
     api, rng, rows = _adapter(lib), np.random.default_rng(0), []
     for name, c_in, c_out, k, pad, size in CONV_SHAPES:
         x = rng.standard_normal((BATCH, c_in, size, size), dtype=np.float32)
         w = rng.standard_normal((c_out, c_in, k, k), dtype=np.float32) * 0.05
-        b = np.zeros(c_out, np.float32)
         g = rng.standard_normal((BATCH, c_out, size, size), dtype=np.float32)
+        run = _conv_call(api, x, w, np.zeros(c_out, np.float32), g, pad)
+        rows.append(Workload({"workload": name, "flops": conv_flops(c_in, c_out, k, size)}, run))
+    return rows
 
-        def run():
-            xt, wt, bt = api["leaf"](x), api["leaf"](w), api["leaf"](b)
-            api["backward"](api["conv2d"](xt, wt, bt, padding=pad), g)
 
-        rows.append(
-            {"workload": name, "flops": conv_flops(c_in, c_out, k, size), **measure(run, repeats)}
+def _conv_call(api: dict, x, w, b, g, pad: int) -> Callable[[], None]:
+    def run():
+        xt, wt, bt = api["leaf"](x), api["leaf"](w), api["leaf"](b)
+        api["backward"](api["conv2d"](xt, wt, bt, padding=pad), g)
+
+    return run
+
+
+def steps(lib: Any) -> list[Workload]:
+    api = _adapter(lib)
+    return [
+        Workload(
+            {"workload": f"{network} {act}", "images": BATCH}, _step_call(api, lib, network, act)
         )
-    return rows
+        for network, act in STEP_NETWORKS
+    ]
 
 
-def steps(lib: Any, repeats: int) -> list[dict]:
-    api, rows = _adapter(lib), []
-    for network, act in STEP_NETWORKS:
-        model = getattr(models, network)(lib, act)
-        opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-        rng = np.random.default_rng(0)
-        x = api["const"](rng.standard_normal((BATCH, 3, 32, 32), dtype=np.float32))
-        y = rng.integers(0, 10, BATCH)
+def _step_call(api: dict, lib: Any, network: str, act: str) -> Callable[[], None]:
+    model = getattr(models, network)(lib, act)
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    rng = np.random.default_rng(0)
+    x = api["const"](rng.standard_normal((BATCH, 3, 32, 32), dtype=np.float32))
+    y = rng.integers(0, 10, BATCH)
 
-        def run():
-            opt.zero_grad()
-            api["cross_entropy"](model(x), y).backward()
-            opt.step()
+    def run():
+        opt.zero_grad()
+        api["cross_entropy"](model(x), y).backward()
+        opt.step()
 
-        rows.append({"workload": f"{network} {act}", "images": BATCH, **measure(run, repeats)})
-    return rows
+    return run
 
 
-def elementwise(lib: Any, repeats: int) -> list[dict]:
+def elementwise(lib: Any) -> list[Workload]:
     """Activation and BatchNorm2d forward + backward on a 128×64×32×32 tensor."""
     api, rows = _adapter(lib), []
     rng = np.random.default_rng(0)
@@ -117,17 +134,19 @@ def elementwise(lib: Any, repeats: int) -> list[dict]:
     min_bytes = {"ReLU": 4.25, "LeakyReLU": 4.25, "PReLU (64)": 5, "RReLU": 6, "BatchNorm2d": 6}
     for name, layer in layers.items():
         layer.train()
-
-        def run():
-            api["backward"](layer(api["leaf"](x)), g)
-
-        rows.append(
-            {"workload": name, "bytes": min_bytes[name] * x.nbytes, **measure(run, repeats)}
-        )
+        run = _layer_call(api, layer, x, g)
+        rows.append(Workload({"workload": name, "bytes": min_bytes[name] * x.nbytes}, run))
     return rows
 
 
-def overhead(lib: Any, repeats: int) -> list[dict]:
+def _layer_call(api: dict, layer: Any, x, g) -> Callable[[], None]:
+    def run():
+        api["backward"](layer(api["leaf"](x)), g)
+
+    return run
+
+
+def overhead(lib: Any) -> list[Workload]:
     """Autograd bookkeeping: forward + backward of a 200-op chain on 4-element tensors."""
     api = _adapter(lib)
     start = np.linspace(-1, 1, 4).astype(np.float32)
@@ -139,11 +158,14 @@ def overhead(lib: Any, repeats: int) -> list[dict]:
             y = (y * 1.01 + 0.1).tanh() * 0.99
         y.sum().backward()
 
-    result = measure(run, repeats * 20)
-    return [{"workload": "200-op chain, 4 elements", **result}]
+    def twenty_runs():  # one call is ~1.5 ms: time 20 to keep the pipe's latency out
+        for _ in range(20):
+            run()
+
+    return [Workload({"workload": "200-op chain, 4 elements", "calls": 20}, twenty_runs)]
 
 
-def memory(lib: Any, repeats: int) -> list[dict]:
+def memory(lib: Any) -> list[dict]:
     """Peak resident memory growth over 3 NET-S (ReLU) training steps, in a fresh process."""
     import resource
 
@@ -159,15 +181,7 @@ def memory(lib: Any, repeats: int) -> list[dict]:
         api["cross_entropy"](model(x), y).backward()
         opt.step()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return [
-        {
-            "workload": "net_s relu, batch 128",
-            "peak_mb": peak - before,
-            "median_s": 0,
-            "min_s": 0,
-            "max_s": 0,
-        }
-    ]
+    return [{"workload": "net_s relu, batch 128", "peak_mb": peak - before}]
 
 
 def _current_rss_mb() -> float:

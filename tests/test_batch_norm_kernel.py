@@ -45,7 +45,10 @@ def test_matches_the_formulas_for_every_layout_and_chunk_size(shape, last, block
     gamma, beta = rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
     if last and len(shape) > 2:
         x, g = channels_last(x), channels_last(g)
-    saved_row, _channels.FOLDED_ROW = _channels.FOLDED_ROW, row  # channels-last rows folded r at a time
+    saved_row, _channels.FOLDED_ROW = (
+        _channels.FOLDED_ROW,
+        row,
+    )  # channels-last rows folded r at a time
     try:
         with small_chunks(block_bytes):
             y, saved, mean, var = bn.batch_norm_train_forward(x, gamma, beta, 1e-5)
