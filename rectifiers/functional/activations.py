@@ -46,12 +46,13 @@ class PReLUFunction(Function):
 
 
 class RReLUTrainFunction(Function):
-    def __init__(self, slopes: np.ndarray, max_slope: float) -> None:
-        self.slopes, self.max_slope = slopes, max_slope
+    def __init__(self, bounds: tuple[float, float], parameterization: str, rng) -> None:
+        self.bounds, self.parameterization, self.rng = bounds, parameterization, rng
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.scale = kernels.rrelu_train_forward(x, self.slopes, self.max_slope)
-        del self.slopes  # the scale holds everything the backward needs
+        y, self.scale = kernels.rrelu_train_forward(
+            x, *self.bounds, self.parameterization, self.rng
+        )
         return y
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
@@ -103,11 +104,8 @@ def rrelu(
     check_rrelu_bounds(lower, upper, parameterization)
     if not training:
         return leaky_relu(input, rrelu_eval_slope(lower, upper, parameterization))
-    slopes = kernels.rrelu_sample_slopes(
-        input.data, lower, upper, parameterization, resolve_generator(generator)
-    )
-    max_slope = upper if parameterization == "slope" else 1.0 / lower
-    return RReLUTrainFunction(slopes, max_slope)(input)
+    rng = resolve_generator(generator)
+    return RReLUTrainFunction((lower, upper), parameterization, rng)(input)
 
 
 def check_rrelu_bounds(lower: float, upper: float, parameterization: str) -> None:

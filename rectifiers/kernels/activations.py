@@ -125,55 +125,52 @@ def _shared(slope: np.ndarray, x: np.ndarray) -> bool:
     return slope.shape == (1,) or x.ndim < 2
 
 
-def rrelu_sample_slopes(
+def rrelu_train_forward(
     x: np.ndarray,
     lower: float,
     upper: float,
     parameterization: str,
     rng: np.random.Generator,
-) -> np.ndarray:
-    """One random negative slope per element of x, in x's memory layout.
+) -> tuple[np.ndarray, np.ndarray]:
+    """y = x·s, s = 1 where x > 0 and a random slope elsewhere, one per element; returns (y, s).
 
     "slope" (PyTorch):     a ~ U(lower, upper)          (default 1/8 … 1/3)
     "divisor" (Xu et al.): d ~ U(lower, upper), a = 1/d  (paper: 3 … 8)
 
-    The uniform draws fill memory in order (x's layout, e.g. channels-last):
-    the elements are exchangeable, and matching x's layout keeps the later
-    products contiguous.
+    Keeping s (PyTorch calls it the noise) makes the backward one multiply:
+    dx = g·s. The slopes are drawn block by block into s, each block used
+    while it is in cache, in x's memory order (e.g. channels-last): the
+    elements are exchangeable, and matching x's layout keeps the products
+    contiguous. Every element gets a draw, positive or not, so the stream a
+    seed gives does not depend on the data.
     """
-    slopes = np.empty_like(x)
-    draw_dtype = np.float32 if x.dtype == np.float32 else np.float64
-    flat = slopes.ravel(order="K")  # a view: empty_like's array is contiguous in x's axis order
-    if draw_dtype == x.dtype:
-        rng.random(dtype=draw_dtype, out=flat)
-    else:
-        flat[...] = rng.random(flat.shape, dtype=draw_dtype)
-    for rows in chunks(slopes):
-        chunk = slopes[rows]
-        chunk *= upper - lower
-        chunk += lower
-        if parameterization == "divisor":
-            np.reciprocal(chunk, out=chunk)
-    return slopes
-
-
-def rrelu_train_forward(
-    x: np.ndarray, slopes: np.ndarray, max_slope: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """y = x·s with s = 1 where x > 0 and the drawn slope elsewhere; returns (y, s).
-
-    Keeping s (PyTorch calls it the noise) makes the backward one multiply: dx = g·s.
-    ``slopes`` (all at most ``max_slope``) is overwritten to become s.
-    """
-    y = np.empty_like(x)
+    y, scale = np.empty_like(x), np.empty_like(x)
+    max_slope = upper if parameterization == "slope" else 1.0 / lower
     for rows in chunks(x):
-        positive, scale = x[rows] > 0, slopes[rows]
+        block = scale[rows]
+        _draw_slopes(block, lower, upper, parameterization, rng)
+        positive = x[rows] > 0
         if max_slope <= 1:  # slopes ≤ 1, so the max picks 1 exactly where x > 0
-            np.maximum(scale, positive, out=scale)
+            np.maximum(block, positive, out=block)
         else:
-            np.copyto(scale, 1, where=positive)
-        np.multiply(x[rows], scale, out=y[rows])
-    return y, slopes
+            np.copyto(block, 1, where=positive)
+        np.multiply(x[rows], block, out=y[rows])
+    return y, scale
+
+
+def _draw_slopes(
+    out: np.ndarray, lower: float, upper: float, parameterization: str, rng: np.random.Generator
+) -> None:
+    """Fill ``out`` (contiguous in some axis order) with slopes, in memory order."""
+    flat = out.ravel(order="K")  # a view: a block of empty_like's array is contiguous
+    if flat.dtype in (np.float32, np.float64):
+        rng.random(dtype=flat.dtype, out=flat)
+    else:  # float16: NumPy draws float32 or float64 only
+        flat[...] = rng.random(flat.shape, dtype=np.float32)
+    flat *= upper - lower
+    flat += lower
+    if parameterization == "divisor":
+        np.reciprocal(flat, out=flat)
 
 
 def rrelu_train_backward(grad: np.ndarray, scale: np.ndarray) -> np.ndarray:

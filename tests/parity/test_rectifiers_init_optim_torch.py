@@ -51,15 +51,29 @@ def test_rrelu_eval(lower, upper):
     assert nn.RReLU(lower, upper).eval_slope == pytest.approx((lower + upper) / 2)
 
 
+class ReplayUniforms:
+    """A stand-in generator whose uniform draws are given values, in order."""
+
+    def __init__(self, uniforms: np.ndarray) -> None:
+        self.uniforms, self.used = uniforms.ravel(), 0
+
+    def random(self, size=None, dtype=np.float64, out=None):
+        out[...] = self.uniforms[self.used : self.used + out.size].reshape(out.shape)
+        self.used += out.size
+        return out
+
+
 def test_rrelu_training_with_torchs_slopes():
-    """Draw slopes with torch, read them back from its output, feed them to our kernel."""
+    """Draw slopes with torch, read them back from its output, replay them as our uniforms."""
     x = torch.tensor(X, requires_grad=True)
     y = TF.rrelu(x, training=True)
     slopes = torch.where(x > 0, torch.full_like(x, 0.2), y / x).detach().numpy()
     g = rng.standard_normal(X.shape).astype(np.float32)
     y.backward(torch.tensor(g))
     ours = rf.Tensor(X.copy(), requires_grad=True)
-    out = RReLUTrainFunction(slopes, max_slope=1 / 3)(ours)
+    lower, upper = 1 / 8, 1 / 3  # torch's defaults
+    uniforms = ReplayUniforms((slopes - lower) / (upper - lower))
+    out = RReLUTrainFunction((lower, upper), "slope", uniforms)(ours)
     np.testing.assert_allclose(out.data, y.detach().numpy(), atol=1e-6, rtol=1e-5)
     out.backward(g)
     np.testing.assert_allclose(ours.grad.data, x.grad.numpy(), atol=1e-6, rtol=1e-5)
