@@ -32,7 +32,7 @@ def serve(rows: list[workloads.Workload]) -> None:
 def main() -> None:
     lib_name, suite = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
     if lib_name == "numpy":
-        rates = {"gemm_gflops": workloads.gemm_rate(7), "copy_gbs": workloads.copy_bandwidth(7)}
+        rates = {"gemm_gflops": workloads.gemm_rate(9), "copy_gbs": workloads.copy_bandwidth(9)}
         print(json.dumps(rates))
         return
     lib = importlib.import_module(lib_name)

@@ -25,13 +25,19 @@ class Workload(NamedTuple):
 
 BATCH = 128
 
-# (name, C_in, C_out, kernel, padding, H=W)
+# (name, C_in, C_out, kernel, padding, H=W, channels_last). Input and output gradient
+# lie NCHW in memory (a data loader's batch), or, marked NHWC, channels-last — as
+# between the layers of a network, where each conv hands the next its output in
+# that layout. Both libraries get the same arrays (torch then takes its own
+# channels-last path).
 CONV_SHAPES = [
-    ("3→64 3×3 @32", 3, 64, 3, 1, 32),
-    ("64→64 3×3 @32", 64, 64, 3, 1, 32),
-    ("128→128 3×3 @16", 128, 128, 3, 1, 16),
-    ("96→192 5×5 @16", 96, 192, 5, 2, 16),
-    ("192→192 1×1 @8", 192, 192, 1, 0, 8),
+    ("3→64 3×3 @32", 3, 64, 3, 1, 32, False),
+    ("64→64 3×3 @32", 64, 64, 3, 1, 32, False),
+    ("64→64 3×3 @32 NHWC", 64, 64, 3, 1, 32, True),
+    ("128→128 3×3 @16", 128, 128, 3, 1, 16, False),
+    ("128→128 3×3 @16 NHWC", 128, 128, 3, 1, 16, True),
+    ("96→192 5×5 @16", 96, 192, 5, 2, 16, False),
+    ("192→192 1×1 @8", 192, 192, 1, 0, 8, False),
 ]
 STEP_NETWORKS = [(net, act) for net in ("net_s", "nin") for act in ("relu", "prelu", "rrelu")]
 ELEMENTWISE_SHAPE = (128, 64, 32, 32)
@@ -64,27 +70,39 @@ def _adapter(lib: Any) -> dict[str, Any]:
 
 
 def gemm_rate(repeats: int) -> float:
-    """The machine's float32 GEMM rate in GFLOP/s (2048³ NumPy matmul)."""
+    """The machine's float32 GEMM rate in GFLOP/s (2048³ NumPy matmul), best of ``repeats``.
+
+    The best, not the median: a reference rate taken in one of the machine's
+    slow stretches would flatter every "% of GEMM" figure.
+    """
     a = np.random.default_rng(0).standard_normal((2048, 2048), dtype=np.float32)
-    return 2 * 2048**3 / measure(lambda: a @ a, repeats)["median_s"] / 1e9
+    return 2 * 2048**3 / measure(lambda: a @ a, repeats)["min_s"] / 1e9
 
 
 def copy_bandwidth(repeats: int) -> float:
-    """GB/s of a NumPy copy of the elementwise tensor (bytes read + written)."""
+    """GB/s of a NumPy copy of the elementwise tensor (bytes read + written), best of ``repeats``."""
     a = np.random.default_rng(0).standard_normal(ELEMENTWISE_SHAPE, dtype=np.float32)
     b = np.empty_like(a)
-    return 2 * a.nbytes / measure(lambda: np.copyto(b, a), repeats)["median_s"] / 1e9
+    return 2 * a.nbytes / measure(lambda: np.copyto(b, a), repeats)["min_s"] / 1e9
 
 
 def conv(lib: Any) -> list[Workload]:
     api, rng, rows = _adapter(lib), np.random.default_rng(0), []
-    for name, c_in, c_out, k, pad, size in CONV_SHAPES:
-        x = rng.standard_normal((BATCH, c_in, size, size), dtype=np.float32)
+    for name, c_in, c_out, k, pad, size, channels_last in CONV_SHAPES:
+        x = _images(rng, (BATCH, c_in, size, size), channels_last)
         w = rng.standard_normal((c_out, c_in, k, k), dtype=np.float32) * 0.05
-        g = rng.standard_normal((BATCH, c_out, size, size), dtype=np.float32)
+        g = _images(rng, (BATCH, c_out, size, size), channels_last)
         run = _conv_call(api, x, w, np.zeros(c_out, np.float32), g, pad)
         rows.append(Workload({"workload": name, "flops": conv_flops(c_in, c_out, k, size)}, run))
     return rows
+
+
+def _images(rng: np.random.Generator, shape: tuple, channels_last: bool) -> np.ndarray:
+    """Standard normal (N, C, H, W) float32, channels-last in memory if asked."""
+    n, c, h, w = shape
+    if not channels_last:
+        return rng.standard_normal(shape, dtype=np.float32)
+    return rng.standard_normal((n, h, w, c), dtype=np.float32).transpose(0, 3, 1, 2)
 
 
 def _conv_call(api: dict, x, w, b, g, pad: int) -> Callable[[], None]:

@@ -160,17 +160,18 @@ def conv2d_backward(
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """Gradients (dx, dweight, dbias) from dL/dout; each is None when not needed."""
     f, _, kh, kw = saved.weight.shape
-    g_rows = grad.transpose(0, 2, 3, 1).reshape(-1, f)  # free when grad is NHWC in memory
-    dweight = (
-        _weight_grad(g_rows, saved) if need_weight else None
-    )  # its im2col matrix is freed on return
+    # Transposed once, here, if it lies NCHW in memory (free when NHWC, as a gradient
+    # arriving from the layers after a conv usually does); both paths below use it.
+    g_nhwc = np.ascontiguousarray(grad.transpose(0, 2, 3, 1))
+    g_rows = g_nhwc.reshape(-1, f)
+    dweight = _weight_grad(g_rows, saved) if need_weight else None
     dx = None
     if need_input:
         by_correlation = (
             saved.stride == (1, 1) and _correlation_padding(saved, (kh, kw)) is not None
         )
         dx_nhwc = (
-            _input_grad_by_correlation(grad, saved)
+            _input_grad_by_correlation(g_nhwc.transpose(0, 3, 1, 2), saved)
             if by_correlation
             else _input_grad_by_col2im(g_rows, saved)
         )
