@@ -132,6 +132,21 @@ def test_dropout_train_and_eval():
     assert drop(x) is x
 
 
+@pytest.mark.parametrize("layout", ["nchw", "channels_last", "strided"])
+def test_dropout_mask_follows_the_input_layout(layout):
+    data = np.ones((8, 6, 10, 12), np.float32)
+    if layout == "channels_last":
+        data = np.ascontiguousarray(data.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    elif layout == "strided":
+        data = data[:, :, ::2, 1::3]
+    x = rf.Tensor(data, requires_grad=True)
+    y = nn.Dropout(0.5, generator=np.random.default_rng(0))(x)
+    assert y.data.strides == np.empty_like(data).strides  # the mask was drawn in x's layout
+    assert set(np.unique(y.data)) == {0.0, 2.0} and abs((y.data == 0).mean() - 0.5) < 0.05
+    y.backward(np.ones_like(data))
+    np.testing.assert_array_equal(x.grad.data, y.data)  # one mask, forward and backward
+
+
 def test_repr_looks_like_pytorch():
     text = repr(nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.ReLU()))
     assert text == (

@@ -38,6 +38,7 @@ from ._channels import (
     is_channels_last,
 )
 from ._chunks import chunks
+from ._random import fill_uniform
 
 
 def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,15 +163,11 @@ def _draw_slopes(
     out: np.ndarray, lower: float, upper: float, parameterization: str, rng: np.random.Generator
 ) -> None:
     """Fill ``out`` (contiguous in some axis order) with slopes, in memory order."""
-    flat = out.ravel(order="K")  # a view: a block of empty_like's array is contiguous
-    if flat.dtype in (np.float32, np.float64):
-        rng.random(dtype=flat.dtype, out=flat)
-    else:  # float16: NumPy draws float32 or float64 only
-        flat[...] = rng.random(flat.shape, dtype=np.float32)
-    flat *= upper - lower
-    flat += lower
+    fill_uniform(out, rng)
+    out *= upper - lower
+    out += lower
     if parameterization == "divisor":
-        np.reciprocal(flat, out=flat)
+        np.reciprocal(out, out=out)
 
 
 def rrelu_train_backward(grad: np.ndarray, scale: np.ndarray) -> np.ndarray:

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._random import fill_uniform
+
 
 def dropout_forward(
     x: np.ndarray, p: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (y, scaled_mask); the mask already holds 0 or 1/(1 − p)."""
-    keep = rng.random(x.shape, dtype=np.float32) >= p
+    """Return (y, scaled_mask); the mask already holds 0 or 1/(1 − p).
+
+    The mask is drawn in x's memory layout (channels-last after a conv), so
+    the products walk both arrays in memory order.
+    """
+    uniforms = np.empty_like(x, dtype=np.float32)
+    fill_uniform(uniforms, rng)
     scale = 0.0 if p >= 1 else 1.0 / (1.0 - p)
-    mask = keep * x.dtype.type(scale)
+    mask = np.empty_like(x)
+    np.multiply(uniforms >= p, x.dtype.type(scale), out=mask)
     return x * mask, mask
 
 
