@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,3 +52,17 @@ def test_matches_the_formulas(shape, layout, shared, row, block_bytes):
     )
     if layout == "channels_last" and len(shape) > 2:  # keeps a conv output's layout
         assert _channels.is_channels_last(y) and _channels.is_channels_last(dx)
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.01, 1 / 5.5, 1.0, 1.5, -0.3])
+def test_leaky_forward_special_values(slope):
+    """Either form (max(x, a·x) for 0 < a ≤ 1, x·scale otherwise) gives x > 0 ? x : a·x."""
+    x = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0, 2.0, -2.0, 1e-45], np.float32)
+    with np.errstate(invalid="ignore"):
+        expected = np.where(x > 0, x, np.float32(slope) * x)
+        got = act.leaky_forward(x, np.float32(slope))
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+    g = np.full_like(x, 3.7)  # dx = g exactly where x > 0, a·g elsewhere (PyTorch: NaN → a·g)
+    dx = act.leaky_backward(g, x, np.float32(slope))
+    np.testing.assert_array_equal(dx, np.where(x > 0, g, np.float32(slope) * g))

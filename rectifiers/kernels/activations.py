@@ -19,11 +19,13 @@ the negative inputs themselves:
 
 At x = 0 exactly the gradient takes the negative branch (slope a), as PyTorch.
 
-Speed: ``scale`` is built with arithmetic on the mask, mask·(1 − a) + a,
-rather than ``np.where`` or a masked copy (2–4× faster), and the leaky
-kernels work chunk by chunk (``_chunks.py``) so the mask, the scale and the
-product of a block stay in cache. Leaky ReLU and PReLU keep no scale array
-for the backward: they keep x (a reference) and rebuild the scale per chunk.
+Speed: for slopes in [0, 1] ``scale`` is built with arithmetic on the mask,
+mask·(1 − a) + a, rather than ``np.where`` or a masked copy (2–4× faster),
+and the forward is max(x, a·x) when 0 < a ≤ 1 (two passes, no mask). The
+leaky kernels work chunk by chunk (``_chunks.py``) so the mask, the scale and
+the product of a block stay in cache. Leaky ReLU and PReLU keep no scale
+array for the backward: they keep x (a reference) and rebuild the scale per
+chunk.
 """
 
 from __future__ import annotations
@@ -52,18 +54,40 @@ def relu_backward(grad: np.ndarray, positive: np.ndarray) -> np.ndarray:
 
 
 def slope_scale(positive: np.ndarray, slope: float | np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """1 where x > 0, ``slope`` elsewhere (a scalar, or per-channel slopes that broadcast)."""
+    """1 where x > 0, ``slope`` elsewhere (a scalar, or per-channel slopes that broadcast).
+
+    For slopes in [0, 1], mask·(1 − a) + a on the mask as 0.0/1.0: exact there
+    (the rounding of 1 − a is undone by adding a, to the nearest float: 1) and
+    faster than ``np.where`` or ``np.maximum`` with a scalar. A slope outside
+    [0, 1] (a learned PReLU slope may leave it) would round — for a = −0.3 in
+    float32, 1.3 − 0.3 is 0.99999994 — so those take ``np.where``.
+    """
+    if not _in_unit_interval(slope):
+        return np.where(positive, dtype.type(1), slope).astype(dtype, copy=False)
     scale = positive.astype(dtype)
     scale *= 1 - slope
     scale += slope
     return scale
 
 
+def _in_unit_interval(slope: float | np.ndarray) -> bool:
+    return bool(0 <= np.min(slope) and np.max(slope) <= 1)
+
+
 def leaky_forward(x: np.ndarray, slope: float | np.ndarray) -> np.ndarray:
-    """y = x · scale, chunk by chunk; ``slope`` a scalar or an array that broadcasts against x."""
+    """y = x · scale, chunk by chunk; ``slope`` a scalar or an array that broadcasts against x.
+
+    For slopes in (0, 1] this is max(x, a·x): two passes over a block instead
+    of four (1.5× faster on 128×64×32×32). A zero slope is left out: 0·∞ is NaN.
+    """
     y = np.empty_like(x)
+    as_max = _in_unit_interval(slope) and np.min(slope) > 0
     for rows in chunks(x):
-        np.multiply(x[rows], slope_scale(x[rows] > 0, slope, x.dtype), out=y[rows])
+        if as_max:
+            np.multiply(x[rows], slope, out=y[rows])
+            np.maximum(y[rows], x[rows], out=y[rows])
+        else:
+            np.multiply(x[rows], slope_scale(x[rows] > 0, slope, x.dtype), out=y[rows])
     return y
 
 
