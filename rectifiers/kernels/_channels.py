@@ -67,7 +67,7 @@ def broadcast_channels(v: np.ndarray, view: np.ndarray) -> np.ndarray:
     return np.tile(v, view.shape[1] // v.size)
 
 
-def channel_sum(a: np.ndarray, b: np.ndarray | None = None, channels: int = 0) -> np.ndarray:
+def channel_sum(a: np.ndarray, b: np.ndarray | None = None, *, channels: int) -> np.ndarray:
     """Σ a (or Σ a·b) over everything but the channel: shape (C,).
 
     ``channels`` (C) is needed for a folded (M/r, r·C) view, whose column

@@ -141,7 +141,7 @@ def prelu_backward(
         )
     dslope = np.zeros(slope.shape, dtype=grad.dtype)
     for rows in chunks(x_view):
-        dslope += channel_sum(np.minimum(x_view[rows], 0), g_view[rows], slope.size)
+        dslope += channel_sum(np.minimum(x_view[rows], 0), g_view[rows], channels=slope.size)
     return dx, dslope
 
 

@@ -67,7 +67,7 @@ def batch_statistics(view: np.ndarray, channels: int) -> tuple[np.ndarray, np.nd
         n_chunk = chunk.size // channels
         chunk_mean = channel_sum(chunk, channels=channels).astype(np.float64) / n_chunk
         centred = chunk - broadcast_channels(chunk_mean.astype(view.dtype), chunk)
-        chunk_m2 = channel_sum(centred, centred, channels).astype(np.float64)
+        chunk_m2 = channel_sum(centred, centred, channels=channels).astype(np.float64)
         delta = chunk_mean - mean
         total = count + n_chunk
         mean = mean + delta * (n_chunk / total)
@@ -138,7 +138,7 @@ def batch_norm_backward(
     for rows in chunks(x):  # dβ = Σ g,  dγ = Σ g·x̂ = inv_std · Σ g·(x − μ)
         centred = x[rows] - mean
         dbeta += channel_sum(g[rows], channels=channels)
-        dgamma += channel_sum(g[rows], centred, channels)
+        dgamma += channel_sum(g[rows], centred, channels=channels)
     dgamma *= saved.inv_std
     if not need_input:
         return None, dgamma, dbeta
