@@ -125,23 +125,33 @@ def prelu_forward(x: np.ndarray, slope: np.ndarray) -> np.ndarray:
 def prelu_backward(
     grad: np.ndarray, x: np.ndarray, slope: np.ndarray, need_input: bool = True
 ) -> tuple[np.ndarray | None, np.ndarray]:
-    """(dx, da): dx = g·scale;  da_c = Σ g·min(x, 0) over all positions of channel c."""
+    """(dx, da): dx = g·scale;  da_c = Σ g·min(x, 0) over all positions of channel c.
+
+    Both come from one walk over the blocks of x and g, each block read once.
+    """
     if _shared(slope, x):
-        a = x.dtype.type(slope[0])
-        dx = leaky_backward(grad, x, a) if need_input else None
-        dslope = sum(np.vdot(np.minimum(x[rows], 0), grad[rows]) for rows in chunks(x))
-        return dx, np.full(slope.shape, dslope, dtype=grad.dtype)
-    channels_last = is_channels_last(x)
-    x_view, g_view = channel_view(x, channels_last), channel_view(grad, channels_last)
-    dx = None
-    if need_input:
-        scale_slope = broadcast_channels(slope.astype(x.dtype), x_view)
-        dx = from_channel_view(
-            leaky_backward(g_view, x_view, scale_slope), grad.shape, channels_last
-        )
+        x_view, g_view, a = x, grad, x.dtype.type(slope[0])
+
+        def slope_grad(negative: np.ndarray, g: np.ndarray) -> np.ndarray:
+            return np.vdot(negative, g)
+
+    else:
+        channels_last = is_channels_last(x)
+        x_view, g_view = channel_view(x, channels_last), channel_view(grad, channels_last)
+        a = broadcast_channels(slope.astype(x.dtype), x_view)
+
+        def slope_grad(negative: np.ndarray, g: np.ndarray) -> np.ndarray:
+            return channel_sum(negative, g, channels=slope.size)
+
+    dx = np.empty_like(g_view) if need_input else None
     dslope = np.zeros(slope.shape, dtype=grad.dtype)
     for rows in chunks(x_view):
-        dslope += channel_sum(np.minimum(x_view[rows], 0), g_view[rows], channels=slope.size)
+        x_block, g_block = x_view[rows], g_view[rows]
+        if need_input:
+            np.multiply(g_block, slope_scale(x_block > 0, a, x.dtype), out=dx[rows])
+        dslope += slope_grad(np.minimum(x_block, 0), g_block)
+    if dx is not None and not _shared(slope, x):
+        dx = from_channel_view(dx, grad.shape, channels_last)
     return dx, dslope
 
 
