@@ -45,8 +45,13 @@ class Worker:
         return float(self._read_line())
 
     def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait()
+        """End the worker: it exits when its stdin closes (or is killed if it does not)."""
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+        except (BrokenPipeError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
 
     def _read_line(self) -> str:
         line = self.process.stdout.readline()
@@ -76,19 +81,21 @@ def lockstep(suite: str, libs: list[str], repeats: int, rounds: int) -> dict:
     rows: list[dict] = []
     for _ in range(rounds):
         workers = [Worker(lib, suite) for lib in libs]
-        rows = workers[0].rows
-        for lib in libs:
-            times.setdefault(lib, [[] for _ in rows])
-        for i in range(len(rows)):
-            for _ in range(WARMUP):
-                for worker in workers:
-                    worker.time(i)
-            for repeat in range(repeats):
-                order = zip(libs, workers) if repeat % 2 == 0 else zip(libs[::-1], workers[::-1])
-                for lib, worker in order:
-                    times[lib][i].append(worker.time(i))
-        for worker in workers:
-            worker.close()
+        try:
+            rows = workers[0].rows
+            for lib in libs:
+                times.setdefault(lib, [[] for _ in rows])
+            for i in range(len(rows)):
+                for _ in range(WARMUP):
+                    for worker in workers:
+                        worker.time(i)
+                for repeat in range(repeats):
+                    pairs = list(zip(libs, workers))
+                    for lib, worker in pairs if repeat % 2 == 0 else pairs[::-1]:
+                        times[lib][i].append(worker.time(i))
+        finally:
+            for worker in workers:
+                worker.close()
     result = {lib: [_summary(row, t) for row, t in zip(rows, times[lib])] for lib in libs}
     if len(libs) == 2:
         ours, theirs = libs
