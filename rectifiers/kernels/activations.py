@@ -129,7 +129,8 @@ def prelu_backward(
 
     Both come from one walk over the blocks of x and g, each block read once.
     """
-    if _shared(slope, x):
+    shared = _shared(slope, x)
+    if shared:
         x_view, g_view, a = x, grad, x.dtype.type(slope[0])
 
         def slope_grad(negative: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -150,7 +151,7 @@ def prelu_backward(
         if need_input:
             np.multiply(g_block, slope_scale(x_block > 0, a, x.dtype), out=dx[rows])
         dslope += slope_grad(np.minimum(x_block, 0), g_block)
-    if dx is not None and not _shared(slope, x):
+    if dx is not None and not shared:
         dx = from_channel_view(dx, grad.shape, channels_last)
     return dx, dslope
 
