@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import numpy as np
 
 import rectifiers as rf
-from rectifiers.kernels import _chunks
+from rectifiers.kernels import _channels, _chunks
 
 
 def leaf64(array, requires_grad: bool = True) -> rf.Tensor:
@@ -36,3 +36,23 @@ def small_chunks(size: int):
         yield
     finally:
         _chunks.CHUNK_BYTES = saved_setting
+
+
+@contextmanager
+def kernel_blocks(block_bytes: int, folded_row: int = _channels.FOLDED_ROW):
+    """Blocks of about ``block_bytes`` and channels-last rows folded to ≥ ``folded_row`` values."""
+    saved_row, _channels.FOLDED_ROW = _channels.FOLDED_ROW, folded_row
+    try:
+        with small_chunks(block_bytes):
+            yield
+    finally:
+        _channels.FOLDED_ROW = saved_row
+
+
+def channels_last(a: np.ndarray) -> np.ndarray:
+    """The same (N, C, …) values with the channel axis innermost in memory (as a conv output)."""
+    if a.ndim <= 2:
+        return a
+    return np.ascontiguousarray(np.moveaxis(a, 1, -1)).transpose(
+        0, a.ndim - 1, *range(1, a.ndim - 1)
+    )

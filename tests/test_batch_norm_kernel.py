@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rectifiers.kernels import _channels
 from rectifiers.kernels import batch_norm as bn
 
-from .helpers import small_chunks
+from .helpers import channels_last, kernel_blocks, small_chunks
 
 
 def reference(x, gamma, beta, g, eps=1e-5):
@@ -27,12 +27,6 @@ def reference(x, gamma, beta, g, eps=1e-5):
     return y, mean, var, dx, dgamma, dbeta
 
 
-def channels_last(a):
-    return np.ascontiguousarray(np.moveaxis(a, 1, -1)).transpose(
-        0, a.ndim - 1, *range(1, a.ndim - 1)
-    )
-
-
 @given(
     st.sampled_from([(6, 3), (4, 3, 5), (3, 2, 4, 5), (2, 3, 1, 1), (4, 3, 7, 1)]),
     st.booleans(),
@@ -45,16 +39,9 @@ def test_matches_the_formulas_for_every_layout_and_chunk_size(shape, last, block
     gamma, beta = rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
     if last and len(shape) > 2:
         x, g = channels_last(x), channels_last(g)
-    saved_row, _channels.FOLDED_ROW = (
-        _channels.FOLDED_ROW,
-        row,
-    )  # channels-last rows folded r at a time
-    try:
-        with small_chunks(block_bytes):
-            y, saved, mean, var = bn.batch_norm_train_forward(x, gamma, beta, 1e-5)
-            dx, dgamma, dbeta = bn.batch_norm_backward(g, saved)
-    finally:
-        _channels.FOLDED_ROW = saved_row
+    with kernel_blocks(block_bytes, folded_row=row):
+        y, saved, mean, var = bn.batch_norm_train_forward(x, gamma, beta, 1e-5)
+        dx, dgamma, dbeta = bn.batch_norm_backward(g, saved)
     expected = reference(x, gamma, beta, g)
     for got, want in zip((y, mean, var, dx, dgamma, dbeta), expected):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)

@@ -10,14 +10,12 @@ from hypothesis import strategies as st
 from rectifiers.kernels import _channels
 from rectifiers.kernels import activations as act
 
-from .helpers import small_chunks
+from .helpers import channels_last, kernel_blocks
 
 
 def in_layout(a: np.ndarray, layout: str) -> np.ndarray:
-    if layout == "channels_last" and a.ndim > 2:
-        return np.ascontiguousarray(np.moveaxis(a, 1, -1)).transpose(
-            0, a.ndim - 1, *range(1, a.ndim - 1)
-        )
+    if layout == "channels_last":
+        return channels_last(a)
     if layout == "strided" and a.ndim > 2:
         return np.repeat(a, 2, axis=-1)[..., ::2]
     return a
@@ -37,13 +35,9 @@ def test_matches_the_formulas(shape, layout, shared, row, block_bytes):
     slope = rng.uniform(0, 0.5, channels)
     a = slope.reshape((1, -1) + (1,) * (len(shape) - 2)) if channels > 1 else slope[0]
     x, g = in_layout(x, layout), in_layout(g, layout)
-    saved_row, _channels.FOLDED_ROW = _channels.FOLDED_ROW, row
-    try:
-        with small_chunks(block_bytes):
-            y = act.prelu_forward(x, slope)
-            dx, dslope = act.prelu_backward(g, x, slope)
-    finally:
-        _channels.FOLDED_ROW = saved_row
+    with kernel_blocks(block_bytes, folded_row=row):
+        y = act.prelu_forward(x, slope)
+        dx, dslope = act.prelu_backward(g, x, slope)
     np.testing.assert_allclose(y, np.where(x > 0, x, a * x), rtol=1e-12)
     np.testing.assert_allclose(dx, np.where(x > 0, g, a * g), rtol=1e-12)
     axes = tuple(i for i in range(len(shape)) if i != 1 or channels == 1)
