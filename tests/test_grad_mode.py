@@ -13,8 +13,12 @@ def _train_small_net(seed: int, steps: int, barrier: threading.Barrier | None = 
     """A few SGD steps of a tiny conv net; returns the final weights."""
     rng = np.random.default_rng(seed)
     model = nn.Sequential(
-        nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.PReLU(4),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3),
+        nn.Conv2d(3, 4, 3, padding=1),
+        nn.BatchNorm2d(4),
+        nn.PReLU(4),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(4, 3),
     )
     rf.init.init_model(model, "kaiming", a=0.25, generator=rng)
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
