@@ -43,7 +43,12 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
         "--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})"
     )
     group.add_argument("--batch-size", type=int, default=128)
-    group.add_argument("--test-size", type=int, default=None, help="evaluate on the first N test images (default: all)")
+    group.add_argument(
+        "--test-size",
+        type=int,
+        default=None,
+        help="evaluate on the first N test images (default: all)",
+    )
     group.add_argument(
         "--seed",
         type=int,

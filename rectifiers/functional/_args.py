@@ -24,6 +24,28 @@ def check_rank(x: Tensor, ndims: tuple[int, ...], layout: str, where: str) -> No
         raise ValueError(f"{where}: expected a {layout} input, got shape {x.shape}")
 
 
+def check_floating(x: Tensor, where: str) -> None:
+    """Refuse integer and bool inputs where PyTorch refuses them (anything that scales or averages).
+
+    Computing such an op in the input's integer dtype would truncate (an average
+    pool of uint8 pixels, a slope of 0.01 times an int) and silently be wrong.
+    """
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"{where}: expected a floating-point input, got dtype {x.dtype}; convert it "
+            "first, e.g. x.float() (PyTorch refuses this dtype here too)"
+        )
+
+
+def check_not_bool(x: Tensor, where: str) -> None:
+    """Refuse bool inputs where PyTorch takes integers but not booleans (ReLU, max pooling)."""
+    if x.dtype == np.bool_:
+        raise TypeError(
+            f"{where}: bool inputs are not supported (got dtype bool); convert them first, "
+            "e.g. x.float()"
+        )
+
+
 def check_float(where: str, *tensors: Tensor | None) -> None:
     """All given tensors must share one floating dtype (no silent upcasting)."""
     dtypes = {t.dtype for t in tensors if t is not None}

@@ -8,6 +8,7 @@ from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from ..kernels import activations as kernels
 from ..random import resolve_generator
+from ._args import check_floating, check_not_bool
 
 PARAMETERIZATIONS = ("slope", "divisor")
 
@@ -60,17 +61,22 @@ class RReLUTrainFunction(Function):
 
 
 def relu(input: Tensor) -> Tensor:
-    """max(x, 0) elementwise."""
+    """max(x, 0) elementwise; integer inputs stay integer (as PyTorch), bools are refused."""
+    check_not_bool(input, "relu")
     return ReLUFunction()(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x if x > 0 else negative_slope·x (PyTorch default slope 0.01)."""
+    """x if x > 0 else negative_slope·x (PyTorch default slope 0.01); floating-point input only."""
+    check_floating(input, "leaky_relu")
+    if not np.isfinite(negative_slope):
+        raise ValueError(f"leaky_relu: negative_slope must be finite, got {negative_slope}")
     return LeakyReLUFunction(float(negative_slope))(input)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x if x > 0 else a·x with learnable a: ``weight`` of shape (1,) or (C,) for channel axis 1."""
+    check_floating(input, "prelu")
     channels = input.shape[1] if input.ndim >= 2 else 1
     if weight.ndim != 1 or weight.shape[0] not in (1, channels):
         raise ValueError(
@@ -102,6 +108,7 @@ def rrelu(
     slope :func:`rrelu_eval_slope`.
     """
     check_rrelu_bounds(lower, upper, parameterization)
+    check_floating(input, "rrelu")
     if not training:
         return leaky_relu(input, rrelu_eval_slope(lower, upper, parameterization))
     rng = resolve_generator(generator)
@@ -113,6 +120,8 @@ def check_rrelu_bounds(lower: float, upper: float, parameterization: str) -> Non
         raise ValueError(
             f"rrelu: parameterization must be one of {PARAMETERIZATIONS}, got {parameterization!r}"
         )
+    if not (np.isfinite(lower) and np.isfinite(upper)):
+        raise ValueError(f"rrelu: lower and upper must be finite, got {lower} and {upper}")
     if not lower <= upper:
         raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
     if parameterization == "divisor" and lower <= 0:

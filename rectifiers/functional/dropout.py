@@ -8,6 +8,7 @@ from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from ..kernels.dropout import dropout_backward, dropout_forward
 from ..random import resolve_generator
+from ._args import check_floating
 
 
 class DropoutFunction(Function):
@@ -30,12 +31,18 @@ def dropout(
 ) -> Tensor:
     """Inverted dropout (as ``torch.nn.functional.dropout``): identity when not training.
 
+    In training the input must be floating point (a scaled integer would be
+    truncated); in evaluation any dtype passes through, as in PyTorch.
+
     Args:
         p: probability of zeroing an element, in [0, 1].
         generator: where the mask is drawn from (default: the library's generator).
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be in [0, 1], got {p}")
-    if not training or p == 0.0:
+    if not training:
+        return input
+    check_floating(input, "dropout")
+    if p == 0.0:
         return input
     return DropoutFunction(p, resolve_generator(generator))(input)

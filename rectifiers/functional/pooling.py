@@ -10,7 +10,7 @@ from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from ..kernels import pooling as kernels
 from ..kernels._windows import output_size
-from ._args import check_rank, pair
+from ._args import check_floating, check_not_bool, check_rank, pair
 
 
 class MaxPool2dFunction(Function):
@@ -55,14 +55,21 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
     ``stride`` defaults to ``kernel_size``; padding counts as −∞. On ties the
     gradient goes to the first maximal element of the window (row-major).
+    Integer inputs work (the maximum is exact); bools are refused, as in PyTorch.
     """
+    check_not_bool(input, "max_pool2d")
     return MaxPool2dFunction(*_pool_geometry(input, kernel_size, stride, padding, "max_pool2d"))(
         input
     )
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0) -> Tensor:
-    """Mean over kh×kw windows (padding zeros counted, as PyTorch's default ``count_include_pad``)."""
+    """Mean over kh×kw windows (padding zeros counted, as PyTorch's default ``count_include_pad``).
+
+    Floating-point input only: an average in an integer dtype would truncate
+    (PyTorch refuses uint8 and bool, and truncates int64; all are refused here).
+    """
+    check_floating(input, "avg_pool2d")
     return AvgPool2dFunction(*_pool_geometry(input, kernel_size, stride, padding, "avg_pool2d"))(
         input
     )
@@ -76,6 +83,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     PyTorch's uneven bins are not implemented.
     """
     check_rank(input, (4,), "4-D (N, C, H, W)", "adaptive_avg_pool2d")
+    check_floating(input, "adaptive_avg_pool2d")
     oh, ow = pair(output_size, "output_size", "adaptive_avg_pool2d")
     h, w = input.shape[2:]
     if (oh, ow) == (1, 1):

@@ -12,14 +12,21 @@ channels-last arrays.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import EllipsisType
 
 import numpy as np
 
 CHUNK_BYTES = 1 << 20  # fits a core's L2 cache with room for the temporaries
 
 
-def chunks(a: np.ndarray) -> Iterator[slice]:
-    """Slices along axis 0 covering about ``CHUNK_BYTES`` of ``a`` each (at least one row)."""
+def chunks(a: np.ndarray) -> Iterator[slice | EllipsisType]:
+    """Slices along axis 0 covering about ``CHUNK_BYTES`` of ``a`` each (at least one row).
+
+    A 0-d array has no axis 0: it is one block, indexed by ``...``.
+    """
+    if a.ndim == 0:
+        yield ...
+        return
     step = max(1, CHUNK_BYTES // max(1, a[:1].nbytes))
     for start in range(0, len(a), step):
         yield slice(start, start + step)

@@ -181,12 +181,13 @@ def rrelu_train_forward(
     seed gives does not depend on the data.
     """
     y, scale = np.empty_like(x), np.empty_like(x)
-    max_slope = upper if parameterization == "slope" else 1.0 / lower
+    slopes = (lower, upper) if parameterization == "slope" else (1.0 / upper, 1.0 / lower)
+    max_picks_one = 0 <= slopes[0] and slopes[1] <= 1
     for rows in chunks(x):
         block = scale[rows]
         _draw_slopes(block, lower, upper, parameterization, rng)
         positive = x[rows] > 0
-        if max_slope <= 1:  # slopes ≤ 1, so the max picks 1 exactly where x > 0
+        if max_picks_one:  # slopes in [0, 1]: max(slope, mask) is 1 where x > 0, else the slope
             np.maximum(block, positive, out=block)
         else:
             np.copyto(block, 1, where=positive)
