@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_number
 
 
 class Adam(Optimizer):
@@ -25,6 +25,7 @@ class Adam(Optimizer):
     """
 
     decoupled = False
+    state_keys = frozenset({"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"})
 
     def __init__(
         self,
@@ -35,14 +36,19 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
     ) -> None:
-        if lr < 0 or eps < 0 or weight_decay < 0:
-            raise ValueError(f"{type(self).__name__}: lr, eps and weight_decay must be ≥ 0")
-        if not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"{type(self).__name__}: betas must lie in [0, 1), got {betas}")
-        defaults = dict(
-            lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad
-        )
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         super().__init__(params, defaults)
+
+    def check_group(self, group: dict[str, Any], where: str) -> None:
+        super().check_group(group, where)
+        check_number(where, "eps", group["eps"])
+        check_number(where, "weight_decay", group["weight_decay"])
+        betas = group["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        for i, beta in enumerate(betas):
+            check_number(where, f"betas[{i}]", beta, 0.0, 1.0, high_open=True)
+        group["betas"] = tuple(betas)
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         dtype = param.dtype.type

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_number
 
 
 class SGD(Optimizer):
@@ -36,6 +37,8 @@ class SGD(Optimizer):
         nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
     """
 
+    state_keys = frozenset({"momentum_buffer"})
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -45,12 +48,6 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
         nesterov: bool = False,
     ) -> None:
-        if lr < 0 or momentum < 0 or weight_decay < 0:
-            raise ValueError(
-                f"SGD: lr, momentum and weight_decay must be ≥ 0, got {lr}, {momentum}, {weight_decay}"
-            )
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: Nesterov momentum needs momentum > 0 and zero dampening")
         defaults = dict(
             lr=lr,
             momentum=momentum,
@@ -59,6 +56,14 @@ class SGD(Optimizer):
             nesterov=nesterov,
         )
         super().__init__(params, defaults)
+
+    def check_group(self, group: dict[str, Any], where: str) -> None:
+        super().check_group(group, where)
+        check_number(where, "momentum", group["momentum"])
+        check_number(where, "dampening", group["dampening"], -math.inf)
+        check_number(where, "weight_decay", group["weight_decay"])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(f"{where}: Nesterov momentum needs momentum > 0 and zero dampening")
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         dtype = param.dtype.type
