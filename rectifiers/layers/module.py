@@ -248,11 +248,16 @@ class Module:
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy values into this module's parameters and buffers.
+        """Copy values into this module's parameters and buffers: all of them, or none.
+
+        Every value is checked before anything is written: its shape must be
+        the target's, and its dtype of the same kind (floating values for
+        floating tensors, cast as PyTorch casts float64 to float32; integers
+        for integer buffers). With ``strict=True`` the keys must match exactly.
 
         Raises:
-            KeyError: with ``strict=True``, listing missing and unexpected keys.
-            ValueError: when a value's shape differs from the target's.
+            RuntimeError: listing every problem found (missing and unexpected
+                keys, shape and dtype mismatches); the module is then unchanged.
         """
         targets = {}
         for prefix, module in self.named_modules():
@@ -262,21 +267,20 @@ class Module:
                         targets[f"{prefix}.{name}" if prefix else name] = value
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
+        problems = []
         if strict and (missing or unexpected):
-            raise KeyError(
-                f"load_state_dict for {type(self).__name__}: missing keys {missing}, "
-                f"unexpected keys {unexpected}"
-            )
+            problems.append(f"missing keys {missing}, unexpected keys {unexpected}")
+        values = {}
         for key, target in targets.items():
-            if key not in state_dict:
-                continue
-            value = np.asarray(getattr(state_dict[key], "data", state_dict[key]))
-            if value.shape != target.shape:
-                raise ValueError(
-                    f"load_state_dict: {key} has shape {value.shape} in the state dict "
-                    f"but {target.shape} in the model"
-                )
-            target.data[...] = value
+            if key in state_dict:
+                values[key] = _loadable(key, state_dict[key], target, problems)
+        if problems:
+            raise RuntimeError(
+                f"Error(s) in load_state_dict for {type(self).__name__} (nothing was loaded): "
+                + "; ".join(problems)
+            )
+        for key, value in values.items():
+            targets[key].data[...] = value
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing -----------------------------------------------------------------
@@ -293,3 +297,23 @@ class Module:
         if not lines:
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _loadable(key: str, raw: Any, target: Tensor, problems: list[str]) -> np.ndarray | None:
+    """``raw`` as an array ready to copy into ``target``, or None after noting why not."""
+    value = np.asarray(getattr(raw, "data", raw)) if raw is not None else None
+    if value is None or value.dtype.kind not in "biuf":
+        problems.append(
+            f"{key} holds {type(raw).__name__} {getattr(value, 'dtype', '')}, not numbers"
+        )
+        return None
+    if value.shape != target.shape:
+        problems.append(
+            f"{key} has shape {value.shape} in the state dict but {target.shape} in the model"
+        )
+    floating_target = target.dtype.kind == "f"
+    if (value.dtype.kind == "f") != floating_target:
+        problems.append(
+            f"{key} has dtype {value.dtype} in the state dict but {target.dtype} in the model"
+        )
+    return value
