@@ -9,6 +9,7 @@ import numpy as np
 
 from ..layers.module import Module
 from ..serialization import load, save
+from .errors import DivergedError, non_finite_names
 
 
 def _generators(model: Module, loaders: dict[str, Any]) -> dict[str, np.random.Generator]:
@@ -23,6 +24,15 @@ def _generators(model: Module, loaders: dict[str, Any]) -> dict[str, np.random.G
     return found
 
 
+def non_finite_state(model: Module) -> str:
+    """'' if every floating parameter and buffer of ``model`` is finite, else which are not."""
+    names = non_finite_names([*model.named_parameters(), *model.named_buffers()])
+    if not names:
+        return ""
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"the parameters/buffers {shown}"
+
+
 def save_checkpoint(
     path: str | os.PathLike,
     model: Module,
@@ -32,7 +42,18 @@ def save_checkpoint(
     loaders: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """Write everything needed to continue training exactly where it stopped."""
+    """Write everything needed to continue training exactly where it stopped.
+
+    Raises:
+        DivergedError: a parameter or buffer holds NaN or inf; nothing is
+            written, so a good checkpoint already at ``path`` is kept.
+    """
+    broken = non_finite_state(model)
+    if broken:
+        raise DivergedError(
+            f"save_checkpoint: refusing to write {path}: {broken} hold NaN or inf "
+            "(the file already there, if any, is kept)"
+        )
     generators = _generators(model, loaders or {})
     save(
         {

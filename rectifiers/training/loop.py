@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -14,7 +15,8 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..functional.loss import cross_entropy
 from ..layers.module import Module
-from .checkpoint import load_checkpoint, save_checkpoint
+from .checkpoint import load_checkpoint, save_checkpoint, non_finite_state
+from .errors import DivergedError, NonFiniteInputError
 from .progress import Progress
 
 LossFn = Callable[..., Any]
@@ -54,32 +56,74 @@ def train_one_epoch(
     loss_fn: LossFn = cross_entropy,
     progress: bool = True,
     description: str = "train",
+    epoch: int = 1,
 ) -> dict[str, float]:
     """One pass over ``loader``: forward, loss, backward, optimiser step per batch.
 
     Returns the mean loss and the accuracy over the epoch's samples.
+
+    Raises:
+        NonFiniteInputError: a batch holds NaN or infinity (the data is bad).
+        DivergedError: the loss became NaN or infinite on good data; the
+            message gives the step, the epoch and the learning rate.
+        ValueError: the loader yielded no batches.
     """
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     bar = Progress(loader, len(loader), description, progress)
-    for images, labels in bar:
+    for batch, (images, labels) in enumerate(bar, start=1):
         optimizer.zero_grad()
         logits = model(images)
         loss = loss_fn(logits, labels)
-        if not np.isfinite(loss.item()):
+        value = loss.item()
+        if not math.isfinite(value):
             bar.close()
-            raise FloatingPointError(
-                f"the loss became {loss.item()} after {seen} samples: lower the learning rate"
-            )
+            raise _non_finite_loss(value, images, model, optimizer, epoch, batch, len(loader))
         loss.backward()
         optimizer.step()
         n = len(labels)
-        total_loss += loss.item() * n
+        total_loss += value * n
         correct += int((logits.data.argmax(axis=1) == labels.data).sum())
         seen += n
         bar.update(loss=total_loss / seen, acc=correct / seen)
     bar.close()
-    return {"loss": total_loss / max(seen, 1), "accuracy": correct / max(seen, 1)}
+    _check_not_empty(seen, "train_one_epoch", "training")
+    return {"loss": total_loss / seen, "accuracy": correct / seen}
+
+
+def _non_finite_loss(
+    value: float, images: Any, model: Module, optimizer: Any, epoch: int, batch: int, batches: int
+) -> Exception:
+    """The error for a non-finite loss: bad input, parameters already broken, or divergence now."""
+    where = f"batch {batch} of {batches} in epoch {epoch}"
+    inputs = np.asarray(getattr(images, "data", images))
+    if inputs.dtype.kind == "f" and not np.isfinite(inputs).all():
+        count = int(inputs.size - np.isfinite(inputs).sum())
+        return NonFiniteInputError(
+            f"{where} holds {count} non-finite input values (NaN or inf), so its loss is {value}: "
+            "the data (or a transform) is bad, the training did not diverge"
+        )
+    step = (epoch - 1) * batches + batch
+    lrs = sorted({group["lr"] for group in optimizer.param_groups})
+    lr = lrs[0] if len(lrs) == 1 else lrs
+    broken = non_finite_state(model)
+    if broken:
+        return DivergedError(
+            f"the loss is {value} at step {step} ({where}) because {broken} already hold NaN or "
+            f"inf: an earlier update with lr {lr} diverged; lower the learning rate"
+        )
+    return DivergedError(
+        f"the loss diverged at step {step} ({where}) with lr {lr}: the loss is {value}; "
+        "lower the learning rate"
+    )
+
+
+def _check_not_empty(seen: int, where: str, role: str) -> None:
+    if seen == 0:
+        raise ValueError(
+            f"{where}: the {role} loader yielded no samples (an empty dataset, or drop_last "
+            "with fewer samples than one batch); a mean loss over nothing is undefined"
+        )
 
 
 @no_grad()
@@ -99,7 +143,27 @@ def evaluate(
             seen += n
     finally:
         model.train(was_training)
-    return {"loss": total_loss / max(seen, 1), "accuracy": correct / max(seen, 1)}
+    _check_not_empty(seen, "evaluate", "evaluation")
+    return {"loss": total_loss / seen, "accuracy": correct / seen}
+
+
+def _check_finite_after_epoch(
+    model: Module, record: dict[str, Any], epoch: int, checkpoint: Any
+) -> None:
+    """Before anything is saved: the validation loss, every parameter and buffer must be finite."""
+    kept = f"; the checkpoint {checkpoint} was not overwritten" if checkpoint is not None else ""
+    val_loss = record.get("val_loss")
+    if val_loss is not None and not math.isfinite(val_loss):
+        raise DivergedError(
+            f"the validation loss is {val_loss} after epoch {epoch} (training loss "
+            f"{record['train_loss']:.4g}, lr {record['lr']}): the model diverged{kept}"
+        )
+    broken = non_finite_state(model)
+    if broken:
+        raise DivergedError(
+            f"after epoch {epoch} (lr {record['lr']}) {broken} hold NaN or inf: the last update "
+            f"diverged; lower the learning rate{kept}"
+        )
 
 
 def fit(
@@ -130,6 +194,14 @@ def fit(
     Returns:
         The :class:`History`, one record per epoch: epoch, lr, train_loss,
         train_accuracy, [val_loss, val_accuracy], seconds.
+
+    Raises:
+        DivergedError: the loss, the validation loss, a parameter or a buffer
+            became NaN or infinite (the message says where, with the lr). It is
+            checked before each checkpoint is written, so the checkpoint on disk
+            always holds the last good epoch.
+        NonFiniteInputError: a training batch holds NaN or infinity.
+        ValueError: a loader yielded no samples.
     """
     loaders = {"train": train_loader, "val": val_loader}
     history, start = History(), 0
@@ -142,7 +214,13 @@ def fit(
         began = time.perf_counter()
         lr = optimizer.param_groups[0]["lr"]
         train = train_one_epoch(
-            model, train_loader, optimizer, loss_fn, progress, f"epoch {epoch + 1}/{epochs}"
+            model,
+            train_loader,
+            optimizer,
+            loss_fn,
+            progress,
+            f"epoch {epoch + 1}/{epochs}",
+            epoch + 1,
         )
         record: dict[str, Any] = {
             "epoch": epoch + 1,
@@ -153,6 +231,7 @@ def fit(
         if val_loader is not None:
             val = evaluate(model, val_loader, loss_fn)
             record.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
+        _check_finite_after_epoch(model, record, epoch + 1, checkpoint)
         if scheduler is not None:
             scheduler.step()
         record["seconds"] = time.perf_counter() - began
