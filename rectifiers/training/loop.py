@@ -15,7 +15,7 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..functional.loss import cross_entropy
 from ..layers.module import Module
-from .checkpoint import load_checkpoint, save_checkpoint, non_finite_state
+from .checkpoint import load_checkpoint, non_finite_state, save_checkpoint
 from .errors import DivergedError, NonFiniteInputError
 from .progress import Progress
 
