@@ -20,6 +20,7 @@ import numpy as np
 import rectifiers as rf
 from rectifiers import data
 from rectifiers.data import transforms as T
+from rectifiers.files import atomic_write_text
 
 QUICK_TRAIN, QUICK_TEST = 384, 256
 
@@ -150,7 +151,7 @@ def finished_run(out: Path, key: str, resume: bool) -> dict | None:
 
 
 def save_run(out: Path, key: str, result: dict) -> dict:
-    (out / "runs" / f"{key}.json").write_text(json.dumps(result, indent=2))
+    atomic_write_text(out / "runs" / f"{key}.json", json.dumps(result, indent=2))
     return result
 
 
@@ -160,8 +161,8 @@ def machine_note(started: float) -> str:
 
 
 def write_outputs(out: Path, name: str, markdown: str, record: dict) -> None:
-    (out / f"{name}.md").write_text(markdown)
-    (out / f"{name}.json").write_text(json.dumps(record, indent=2))
+    atomic_write_text(out / f"{name}.md", markdown)
+    atomic_write_text(out / f"{name}.json", json.dumps(record, indent=2))
     print(markdown)
     print(f"written {out / (name + '.md')} and {out / (name + '.json')}")
 

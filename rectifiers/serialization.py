@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .autograd.tensor import Tensor
+from .files import atomic_writer
 
 _STRUCTURE_KEY = "__structure__"
 
@@ -65,8 +64,10 @@ def _unflatten(obj: Any, arrays: Any) -> Any:
 def save(obj: dict[str, Any], path: str | os.PathLike) -> None:
     """Write ``obj`` (nested dicts/lists of arrays, tensors, numbers, strings) to ``path``.
 
-    The file is written to a temporary name and renamed, so an interrupted save
-    never leaves a half-written checkpoint under ``path``.
+    The file is written atomically and durably (:mod:`rectifiers.files`): a
+    temporary beside ``path``, fsync-ed, renamed over it. An interrupted save
+    never leaves a half-written checkpoint under ``path``, and the temporaries
+    of a killed save are removed by the next save of the same file.
 
     Examples:
         >>> import rectifiers as rf, tempfile, os
@@ -79,16 +80,8 @@ def save(obj: dict[str, Any], path: str | os.PathLike) -> None:
     arrays: dict[str, np.ndarray] = {}
     structure = _flatten(obj, arrays)
     arrays[_STRUCTURE_KEY] = np.array(json.dumps(structure))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    with atomic_writer(path) as f:
+        np.savez(f, **arrays)
 
 
 def load(path: str | os.PathLike) -> Any:

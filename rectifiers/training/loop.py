@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..files import atomic_write_text
 from ..functional.loss import cross_entropy
 from ..layers.module import Module
 from .checkpoint import load_checkpoint, non_finite_state, save_checkpoint
@@ -41,7 +42,7 @@ class History:
     def to_json(self, path: str | os.PathLike | None = None) -> str:
         text = json.dumps({"epochs": self.epochs}, indent=2)
         if path is not None:
-            Path(path).write_text(text)
+            atomic_write_text(path, text)
         return text
 
     @classmethod
