@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import pickle
 import tarfile
@@ -12,6 +13,18 @@ import numpy as np
 
 def _dump(path: Path, obj: dict) -> None:
     path.write_bytes(pickle.dumps(obj, protocol=2))
+
+
+def write_manifest(folder: Path) -> Path:
+    """``folder/MD5SUMS`` for every other file there, in md5sum format (as prepare.py writes it)."""
+    lines = [
+        f"{hashlib.md5(p.read_bytes()).hexdigest()}  {p.name}\n"
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != "MD5SUMS"
+    ]
+    manifest = folder / "MD5SUMS"
+    manifest.write_text("".join(lines))
+    return manifest
 
 
 def write_cifar10(root: Path, per_batch: int = 6, seed: int = 0) -> Path:
@@ -43,6 +56,7 @@ def write_cifar10(root: Path, per_batch: int = 6, seed: int = 0) -> Path:
         b"truck",
     ]
     _dump(folder / "batches.meta", {b"label_names": classes, b"num_vis": 3072})
+    write_manifest(folder)
     return folder
 
 
@@ -66,6 +80,7 @@ def write_cifar100(root: Path, n: int = 8, seed: int = 0) -> Path:
             b"coarse_label_names": [f"coarse{i}".encode() for i in range(20)],
         },
     )
+    write_manifest(folder)
     return folder
 
 

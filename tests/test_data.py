@@ -17,7 +17,7 @@ from rectifiers.data import transforms as T
 from rectifiers.data.cifar import DatasetError
 from rectifiers.data.download import DownloadError
 
-from .cifar_files import archive_bytes, make_archive, write_cifar10, write_cifar100
+from .cifar_files import archive_bytes, make_archive, write_cifar10, write_cifar100, write_manifest
 
 
 def test_cifar10_from_directory_and_from_archive(tmp_path):
@@ -54,6 +54,9 @@ def test_truncated_batch_file_is_named(tmp_path):
     folder = write_cifar10(tmp_path)
     path = folder / "data_batch_3"
     path.write_bytes(path.read_bytes()[:500])
+    with pytest.raises(DatasetError, match="data_batch_3 fails its integrity check"):
+        data.CIFAR10(tmp_path)
+    write_manifest(folder)  # a manifest that vouches for the truncated file: unpickling fails
     with pytest.raises(DatasetError, match="data_batch_3 is truncated or corrupted"):
         data.CIFAR10(tmp_path)
 
@@ -73,6 +76,7 @@ def test_pickle_that_would_run_code_is_refused(tmp_path):
             return (os.system, ("echo pwned",))
 
     (folder / "data_batch_1").write_bytes(pickle.dumps({b"data": Evil()}))
+    write_manifest(folder)
     with pytest.raises(DatasetError, match="refusing to load"):
         data.CIFAR10(tmp_path)
 

@@ -9,62 +9,53 @@ Each file is a pickle of a dict with bytes keys; b"data" is a uint8 array of
 shape (n, 3072) holding each image's red, green and blue 32×32 planes.
 Images come out as uint8 (N, 3, 32, 32), labels as int64 (N,).
 
-Unpickling uses an allow-list: only the NumPy functions that rebuild an array
-may be called, so a tampered file cannot run code.
+Every load is verified (``integrity.py``): each file's MD5 against the
+official release's, or against an ``MD5SUMS`` manifest beside the batches for
+a copy that is not the official release; archives must be the official one
+or carry such a manifest, with no duplicate or unexpected members. Then the
+structure is checked before anything is allocated from it: a uint8 (n, 3072)
+image array, as many integer labels as images, each a valid class index.
+Unpickling builds arrays only, so a tampered file cannot run code.
 """
 
 from __future__ import annotations
 
 import io
-import pickle
 import tarfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from .download import DATA_ENV, default_data_dir, download
+from .download import DATA_ENV, default_data_dir, download, md5sum
+from .integrity import (
+    MANIFEST,
+    DatasetError,
+    check_size,
+    md5_hex,
+    parse_manifest,
+    unpickle_batch,
+    verify,
+)
 
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"
 CIFAR100_URL = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
 CIFAR100_MD5 = "eb9058c3a382ffc7106e4002c42a8d85"
-
-_ALLOWED = {
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "scalar"),
-    ("numpy._core.multiarray", "scalar"),
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("_codecs", "encode"),
+# The official files' checksums (the same values torchvision checks).
+CIFAR10_FILE_MD5 = {
+    "data_batch_1": "c99cafc152244af753f735de768cd75f",
+    "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
+    "data_batch_3": "54ebc095f3ab1f0389bbae665268c751",
+    "data_batch_4": "634d18415352ddfa80567beed471001a",
+    "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
+    "test_batch": "40351d587109b95175f43aff81a1287e",
+    "batches.meta": "5ff9c542aee3614f3951f8cda6e48888",
 }
-
-
-class DatasetError(RuntimeError):
-    """A dataset file is missing, truncated or corrupted; the message names the file."""
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name}: not an array")
-
-
-def _unpickle(raw: bytes, name: str) -> dict:
-    try:
-        content = _SafeUnpickler(io.BytesIO(raw), encoding="bytes").load()
-    except Exception as error:
-        raise DatasetError(
-            f"{name} is truncated or corrupted ({type(error).__name__}: {error}); "
-            "delete it and prepare or download the data again"
-        ) from None
-    if not isinstance(content, dict):
-        raise DatasetError(
-            f"{name} does not hold a CIFAR batch (a dict), got {type(content).__name__}"
-        )
-    return content
+CIFAR100_FILE_MD5 = {
+    "train": "16019d7e3df5f24257cddd939b257f8d",
+    "test": "f0ef6b0ae62326f3e7ffdfab6717acfc",
+    "meta": "7973b15100ade9c7d40fb424638fde48",
+}
 
 
 class _CIFAR:
@@ -74,6 +65,8 @@ class _CIFAR:
     url = md5 = ""
     meta_file = ""
     label_names_key = b""
+    file_md5: dict[str, str] = {}
+    extra_members = frozenset({MANIFEST, "readme.html"})  # what else the folder may hold
 
     def __init__(
         self, root: str | Path | None = None, train: bool = True, download: bool = False
@@ -81,18 +74,18 @@ class _CIFAR:
         self.root = Path(root) if root is not None else default_data_dir()
         self.train = train
         source = self._find_source(download)
-        files = self._read_files(source, self._files() + [self.meta_file])
+        files = self._read_verified(source, self._files() + [self.meta_file])
+        batches = {name: unpickle_batch(raw, f"{source}:{name}") for name, raw in files.items()}
+        self.classes: list[str] = self._class_names(
+            batches[self.meta_file], f"{source}:{self.meta_file}"
+        )
         images, labels = [], []
         for name in self._files():
-            batch = files[name]
-            images.append(self._images(batch, name))
-            labels.append(self._labels(batch, name, len(images[-1])))
+            where = f"{source}:{name}"
+            images.append(self._images(batches[name], where))
+            labels.append(self._labels(batches[name], where, len(images[-1])))
         self.data: np.ndarray = np.concatenate(images)
         self.targets: np.ndarray = np.concatenate(labels)
-        meta = files[self.meta_file]
-        if self.label_names_key not in meta:
-            raise DatasetError(f"{self.meta_file} has no {self.label_names_key!r} entry")
-        self.classes: list[str] = [n.decode() for n in meta[self.label_names_key]]
 
     # --- locating the data ---------------------------------------------------------
     def _find_source(self, allow_download: bool) -> Path:
@@ -102,10 +95,11 @@ class _CIFAR:
         for directory in (self.root / self.folder, self.root):
             if (directory / self.meta_file).is_file():
                 return directory
-        if (self.root / archive_name).is_file():
-            return self.root / archive_name
+        archive = self.root / archive_name
+        if archive.is_file() and not (allow_download and md5sum(archive) != self.md5):
+            return archive  # verified when read; a bad one is replaced only with download=True
         if allow_download:
-            return download(self.url, self.root / archive_name, self.md5)
+            return download(self.url, archive, self.md5)
         raise DatasetError(
             f"{type(self).__name__} data not found under {self.root}: expected the folder "
             f"{self.folder}/ or the archive {archive_name}. Pass download=True, or put the "
@@ -113,49 +107,137 @@ class _CIFAR:
             "them. For CIFAR-10 offline: python ../shared/data/cifar10/prepare.py DIR"
         )
 
-    def _read_files(self, source: Path, names: list[str]) -> dict[str, dict]:
+    # --- reading and verifying ---------------------------------------------------------
+    def _read_verified(self, source: Path, names: list[str]) -> dict[str, bytes]:
+        """The raw bytes of ``names``, each checked against a trusted MD5."""
         if source.is_dir():
-            found = {}
-            for name in names:
-                path = source / name
-                if not path.is_file():
-                    raise DatasetError(f"missing file {path}")
-                found[name] = _unpickle(path.read_bytes(), str(path))
-            return found
+            return self._read_folder(source, names)
+        return self._read_archive(source, names)
+
+    def _read_folder(self, folder: Path, names: list[str]) -> dict[str, bytes]:
+        files = {}
+        for name in names:
+            path = folder / name
+            if not path.is_file():
+                raise DatasetError(f"missing file {path}")
+            check_size(path.stat().st_size, str(path))
+            files[name] = path.read_bytes()
+        manifest = folder / MANIFEST
+        if manifest.is_file():
+            expected, origin = parse_manifest(manifest.read_bytes(), str(manifest)), str(manifest)
+        else:
+            expected, origin = self.file_md5, "the official release (no MD5SUMS manifest here)"
+        verify(files, expected, str(folder), origin)
+        return files
+
+    def _read_archive(self, archive: Path, names: list[str]) -> dict[str, bytes]:
+        check_size(archive.stat().st_size, str(archive))
+        raw = archive.read_bytes()
+        official = md5_hex(raw) == self.md5
         try:
-            with tarfile.open(source, "r:gz") as tar:
-                members = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
-                found = {}
-                for name in names:
+            with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as tar:
+                members = self._archive_members(tar, archive)
+                wanted = names + ([MANIFEST] if MANIFEST in members else [])
+                files = {}
+                for name in wanted:
                     if name not in members:
-                        raise DatasetError(f"{source} has no member {self.folder}/{name}")
-                    found[name] = _unpickle(
-                        tar.extractfile(members[name]).read(), f"{source}:{name}"
-                    )
-                return found
+                        raise DatasetError(f"{archive} has no member {self.folder}/{name}")
+                    check_size(members[name].size, f"{archive}:{name}")
+                    files[name] = tar.extractfile(members[name]).read()
         except (tarfile.TarError, EOFError, OSError) as error:
-            raise DatasetError(f"{source} is not a readable .tar.gz archive ({error})") from None
+            raise DatasetError(f"{archive} is not a readable .tar.gz archive ({error})") from None
+        if official:
+            return {name: files[name] for name in names}
+        if MANIFEST not in files:
+            raise DatasetError(
+                f"{archive} is not the official archive (md5 {md5_hex(raw)}, expected {self.md5}) "
+                f"and holds no {MANIFEST} manifest: it is corrupted or altered. Delete it and "
+                "download again (download=True replaces it)"
+            )
+        manifest = files.pop(MANIFEST)
+        verify(files, parse_manifest(manifest, f"{archive}:{MANIFEST}"), str(archive),
+               f"{archive}:{MANIFEST}")  # fmt: skip
+        return files
+
+    def _archive_members(self, tar: tarfile.TarFile, archive: Path) -> dict[str, tarfile.TarInfo]:
+        """Regular files under the data folder, by name; anything else in the archive is refused."""
+        allowed = set(self._all_files()) | {self.meta_file} | self.extra_members
+        members: dict[str, tarfile.TarInfo] = {}
+        for member in tar.getmembers():
+            parts = Path(member.name).parts
+            if member.isdir() and parts == (self.folder,):
+                continue
+            if (
+                not member.isfile()
+                or len(parts) != 2
+                or parts[0] != self.folder
+                or parts[1] not in allowed
+            ):
+                raise DatasetError(
+                    f"{archive} holds an unexpected member {member.name!r}: a CIFAR archive has "
+                    f"only the files of {self.folder}/"
+                )
+            if parts[1] in members:
+                raise DatasetError(f"{archive} holds {member.name!r} twice: refused")
+            members[parts[1]] = member
+        return members
 
     # --- decoding ----------------------------------------------------------------
     def _images(self, batch: dict, name: str) -> np.ndarray:
         data = batch.get(b"data")
-        if not isinstance(data, np.ndarray) or data.ndim != 2 or data.shape[1] != 3072:
-            shape = getattr(data, "shape", None)
-            raise DatasetError(
-                f"{name}: b'data' should be an (n, 3072) uint8 array, got shape {shape}"
+        if (
+            not isinstance(data, np.ndarray)
+            or data.dtype != np.uint8
+            or data.ndim != 2
+            or data.shape[1] != 3072
+        ):
+            found = (
+                f"{type(data).__name__} {getattr(data, 'dtype', '')} {getattr(data, 'shape', '')}"
             )
-        return data.astype(np.uint8, copy=False).reshape(-1, 3, 32, 32)
+            raise DatasetError(
+                f"{name}: b'data' should be a uint8 array of shape (n, 3072), got {found}"
+            )
+        return data.reshape(-1, 3, 32, 32)
 
     def _labels(self, batch: dict, name: str, count: int) -> np.ndarray:
-        labels = np.asarray(batch.get(self.label_key, []), dtype=np.int64)
-        if labels.shape != (count,):
-            raise DatasetError(f"{name}: {count} images but {labels.size} labels")
+        labels = batch.get(self.label_key)
+        if isinstance(labels, list):
+            if len(labels) != count:
+                raise DatasetError(f"{name}: {count} images but {len(labels)} labels")
+            if not all(type(v) is int for v in labels):
+                raise DatasetError(f"{name}: labels must be integers, found {_kinds(labels)}")
+            labels = np.array(labels, dtype=np.int64)
+        elif not (
+            isinstance(labels, np.ndarray) and labels.dtype.kind in "iu" and labels.ndim == 1
+        ):
+            raise DatasetError(
+                f"{name}: {self.label_key!r} should be a list of integer labels, got "
+                f"{type(labels).__name__} {getattr(labels, 'dtype', '')}"
+            )
+        if len(labels) != count:
+            raise DatasetError(f"{name}: {count} images but {len(labels)} labels")
+        labels = labels.astype(np.int64, copy=False)
+        classes = len(self.classes)
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            raise DatasetError(
+                f"{name}: labels must lie in [0, {classes - 1}], got {labels.min()} to {labels.max()}"
+            )
         return labels
+
+    def _class_names(self, meta: dict, name: str) -> list[str]:
+        names = meta.get(self.label_names_key)
+        if not isinstance(names, list) or not all(isinstance(n, bytes) for n in names) or not names:
+            raise DatasetError(f"{name} has no list of class names under {self.label_names_key!r}")
+        return [n.decode("utf-8", "replace") for n in names]
 
     label_key = b"labels"
 
     def _files(self) -> list[str]:
         raise NotImplementedError
+
+    def _all_files(self) -> list[str]:
+        """The batch files of both splits."""
+        return list(self.file_md5)
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -187,6 +269,7 @@ class CIFAR10(_CIFAR):
     url, md5 = CIFAR10_URL, CIFAR10_MD5
     meta_file = "batches.meta"
     label_names_key = b"label_names"
+    file_md5 = CIFAR10_FILE_MD5
 
     def _files(self) -> list[str]:
         return [f"data_batch_{i}" for i in range(1, 6)] if self.train else ["test_batch"]
@@ -203,6 +286,7 @@ class CIFAR100(_CIFAR):
     folder = "cifar-100-python"
     url, md5 = CIFAR100_URL, CIFAR100_MD5
     meta_file = "meta"
+    file_md5 = CIFAR100_FILE_MD5
 
     def __init__(
         self,
@@ -219,3 +303,7 @@ class CIFAR100(_CIFAR):
 
     def _files(self) -> list[str]:
         return ["train" if self.train else "test"]
+
+
+def _kinds(values: list) -> str:
+    return ", ".join(sorted({type(v).__name__ for v in values}))
