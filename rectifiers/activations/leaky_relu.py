@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..autograd.tensor import Tensor
+from ..checks import check_number
 from ..functional.activations import leaky_relu
 from ..layers.module import Module
 
@@ -29,7 +30,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = check_number("LeakyReLU", "negative_slope", negative_slope)
 
     @classmethod
     def from_divisor(cls, divisor: float) -> LeakyReLU:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from ..checks import check_float_dtype, check_int, check_number
 from ..functional.activations import prelu
 from ..layers.module import Module, Parameter
 
@@ -49,8 +50,9 @@ class PReLU(Module):
         self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32
     ) -> None:
         super().__init__()
-        if num_parameters < 1:
-            raise ValueError(f"PReLU: num_parameters must be ≥ 1, got {num_parameters}")
+        num_parameters = check_int("PReLU", "num_parameters", num_parameters)
+        init = check_number("PReLU", "init", init)
+        dtype = check_float_dtype("PReLU", dtype)
         self.num_parameters, self.init = num_parameters, init
         self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
 

@@ -71,7 +71,10 @@ class Function:
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
 
     def __call__(self, *inputs: Tensor) -> Tensor:
-        self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+        try:
+            self.needs_input_grad = tuple(t.requires_grad for t in inputs)
+        except AttributeError:
+            raise _not_tensors(self, inputs) from None
         record = is_grad_enabled() and any(self.needs_input_grad)
         output = Tensor._wrap(self.forward(*(t.data for t in inputs)))
         if record:
@@ -91,6 +94,13 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+def _not_tensors(function: Function, inputs: tuple) -> TypeError:
+    kinds = ", ".join(type(t).__name__ for t in inputs)
+    return TypeError(
+        f"{type(function).__name__} takes Tensors, got ({kinds}); wrap arrays with rectifiers.tensor(x)"
+    )
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from ..checks import check_int
 from ..random import resolve_generator
 
 
@@ -79,8 +80,12 @@ class DataLoader:
             raise TypeError(
                 f"DataLoader needs a dataset with .data and .targets arrays, got {type(dataset).__name__}"
             )
-        if batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be ≥ 1, got {batch_size}")
+        batch_size = check_int("DataLoader", "batch_size", batch_size)
+        if len(dataset.data) != len(dataset.targets):
+            raise ValueError(
+                f"DataLoader: the dataset has {len(dataset.data)} images but "
+                f"{len(dataset.targets)} targets"
+            )
         self.dataset, self.batch_size, self.shuffle, self.drop_last = (
             dataset,
             batch_size,

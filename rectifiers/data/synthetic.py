@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_int, check_number
+
 
 class SyntheticImages:
     """A learnable synthetic image classification set (uint8 NCHW, like CIFAR).
@@ -34,6 +36,10 @@ class SyntheticImages:
         seed: int = 0,
         sample_seed: int | None = None,
     ) -> None:
+        n = check_int("SyntheticImages", "n", n, minimum=0)
+        num_classes = check_int("SyntheticImages", "num_classes", num_classes)
+        size = check_int("SyntheticImages", "size", size)
+        noise = check_number("SyntheticImages", "noise", noise, 0.0)
         templates = self._templates(num_classes, size, np.random.default_rng(seed))
         rng = np.random.default_rng(seed + 1 if sample_seed is None else sample_seed)
         self.targets = rng.integers(0, num_classes, n).astype(np.int64)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..checks import check_int, check_number
+
 Batch = np.ndarray
 
 CIFAR10_MEAN = (0.4914, 0.4822, 0.4465)
@@ -62,7 +64,8 @@ class RandomCrop:
     """
 
     def __init__(self, size: int, padding: int = 4) -> None:
-        self.size, self.padding = size, padding
+        self.size = check_int("RandomCrop", "size", size)
+        self.padding = check_int("RandomCrop", "padding", padding, minimum=0)
 
     def __call__(self, batch: Batch, rng: np.random.Generator) -> Batch:
         n, c, h, w = batch.shape
@@ -89,7 +92,7 @@ class RandomHorizontalFlip:
     """Mirror each image left–right with probability p."""
 
     def __init__(self, p: float = 0.5) -> None:
-        self.p = p
+        self.p = check_number("RandomHorizontalFlip", "p", p, 0.0, 1.0)
 
     def __call__(self, batch: Batch, rng: np.random.Generator) -> Batch:
         flip = rng.random(len(batch)) < self.p

@@ -19,7 +19,17 @@ def pair(value: Any, name: str, where: str, minimum: int = 1) -> tuple[int, int]
     return int(values[0]), int(values[1])
 
 
+def check_tensor(x: Any, where: str) -> None:
+    """Layers and functions take Tensors; a NumPy array or a list gets a clear error, not an AttributeError."""
+    if not isinstance(x, Tensor):
+        raise TypeError(
+            f"{where}: expected a Tensor, got {type(x).__module__}.{type(x).__name__}; "
+            "wrap arrays with rectifiers.tensor(x)"
+        )
+
+
 def check_rank(x: Tensor, ndims: tuple[int, ...], layout: str, where: str) -> None:
+    check_tensor(x, where)
     if x.ndim not in ndims:
         raise ValueError(f"{where}: expected a {layout} input, got shape {x.shape}")
 
@@ -30,6 +40,7 @@ def check_floating(x: Tensor, where: str) -> None:
     Computing such an op in the input's integer dtype would truncate (an average
     pool of uint8 pixels, a slope of 0.01 times an int) and silently be wrong.
     """
+    check_tensor(x, where)
     if x.dtype.kind != "f":
         raise TypeError(
             f"{where}: expected a floating-point input, got dtype {x.dtype}; convert it "
@@ -39,6 +50,7 @@ def check_floating(x: Tensor, where: str) -> None:
 
 def check_not_bool(x: Tensor, where: str) -> None:
     """Refuse bool inputs where PyTorch takes integers but not booleans (ReLU, max pooling)."""
+    check_tensor(x, where)
     if x.dtype == np.bool_:
         raise TypeError(
             f"{where}: bool inputs are not supported (got dtype bool); convert them first, "
@@ -48,6 +60,9 @@ def check_not_bool(x: Tensor, where: str) -> None:
 
 def check_float(where: str, *tensors: Tensor | None) -> None:
     """All given tensors must share one floating dtype (no silent upcasting)."""
+    for t in tensors:
+        if t is not None:
+            check_tensor(t, where)
     dtypes = {t.dtype for t in tensors if t is not None}
     if any(d.kind != "f" for d in dtypes):
         raise TypeError(

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
+from ..checks import check_number
 from ..kernels import activations as kernels
 from ..random import resolve_generator
 from ._args import check_floating, check_not_bool
@@ -69,8 +70,7 @@ def relu(input: Tensor) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x if x > 0 else negative_slope·x (PyTorch default slope 0.01); floating-point input only."""
     check_floating(input, "leaky_relu")
-    if not np.isfinite(negative_slope):
-        raise ValueError(f"leaky_relu: negative_slope must be finite, got {negative_slope}")
+    check_number("leaky_relu", "negative_slope", negative_slope)
     return LeakyReLUFunction(float(negative_slope))(input)
 
 
@@ -120,8 +120,8 @@ def check_rrelu_bounds(lower: float, upper: float, parameterization: str) -> Non
         raise ValueError(
             f"rrelu: parameterization must be one of {PARAMETERIZATIONS}, got {parameterization!r}"
         )
-    if not (np.isfinite(lower) and np.isfinite(upper)):
-        raise ValueError(f"rrelu: lower and upper must be finite, got {lower} and {upper}")
+    check_number("rrelu", "lower", lower)
+    check_number("rrelu", "upper", upper)
     if not lower <= upper:
         raise ValueError(f"rrelu: lower ({lower}) must not exceed upper ({upper})")
     if parameterization == "divisor" and lower <= 0:

@@ -9,6 +9,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from ..kernels.loss import cross_entropy_backward, cross_entropy_forward
+from ._args import check_tensor
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -34,6 +35,7 @@ def cross_entropy(input: Tensor, target: Any, reduction: str = "mean") -> Tensor
     """
     if reduction not in REDUCTIONS:
         raise ValueError(f"cross_entropy: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    check_tensor(input, "cross_entropy")
     if input.ndim != 2:
         raise ValueError(f"cross_entropy: expected (N, C) logits, got shape {input.shape}")
     if input.dtype.kind != "f":

@@ -10,7 +10,7 @@ from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from ..kernels import pooling as kernels
 from ..kernels._windows import output_size
-from ._args import check_floating, check_not_bool, check_rank, pair
+from ._args import check_floating, check_not_bool, check_rank, check_tensor, pair
 
 
 class MaxPool2dFunction(Function):
@@ -37,13 +37,20 @@ class AvgPool2dFunction(Function):
         return kernels.avg_pool2d_backward(grad, self.saved)
 
 
-def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, where: str) -> tuple:
-    check_rank(x, (4,), "4-D (N, C, H, W)", where)
+def pool_arguments(kernel_size: Any, stride: Any, padding: Any, where: str) -> tuple:
+    """(kernel, stride, padding) as pairs, checked: kernel, stride ≥ 1, 0 ≤ padding ≤ kernel/2."""
     kernel = pair(kernel_size, "kernel_size", where)
     stride = kernel if stride is None else pair(stride, "stride", where)
     pad = pair(padding, "padding", where, minimum=0)
     if any(2 * p > k for p, k in zip(pad, kernel)):
         raise ValueError(f"{where}: padding {pad} must be at most half the kernel size {kernel}")
+    return kernel, stride, pad
+
+
+def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, where: str) -> tuple:
+    check_tensor(x, where)
+    check_rank(x, (4,), "4-D (N, C, H, W)", where)
+    kernel, stride, pad = pool_arguments(kernel_size, stride, padding, where)
     for size, k, s, p in zip(x.shape[2:], kernel, stride, pad):
         if output_size(size, k, s, 1, 2 * p) < 1:
             raise ValueError(f"{where}: kernel {kernel} is larger than the padded input {x.shape}")
@@ -82,6 +89,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     must divide H and W (then it is ``avg_pool2d`` with kernel = stride = H/oh);
     PyTorch's uneven bins are not implemented.
     """
+    check_tensor(input, "adaptive_avg_pool2d")
     check_rank(input, (4,), "4-D (N, C, H, W)", "adaptive_avg_pool2d")
     check_floating(input, "adaptive_avg_pool2d")
     oh, ow = pair(output_size, "output_size", "adaptive_avg_pool2d")

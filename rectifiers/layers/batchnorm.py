@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from ..checks import check_bool, check_float_dtype, check_int, check_number
 from ..functional.normalization import batch_norm_checked
 from .module import Module, Parameter
 
@@ -27,6 +28,14 @@ class _BatchNorm(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
+        where = type(self).__name__
+        num_features = check_int(where, "num_features", num_features)
+        eps = check_number(where, "eps", eps, 0.0, low_open=True)
+        if momentum is not None:
+            momentum = check_number(where, "momentum", momentum, 0.0, 1.0)
+        affine = check_bool(where, "affine", affine)
+        track_running_stats = check_bool(where, "track_running_stats", track_running_stats)
+        dtype = check_float_dtype(where, dtype)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:

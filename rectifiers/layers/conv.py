@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from ..checks import check_bool, check_choice, check_float_dtype, check_int
 from ..functional._args import pair
 from ..functional.conv import conv2d_checked
 from ..init import default_uniform_
@@ -49,6 +50,10 @@ class Conv2d(Module):
         generator: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
+        in_channels = check_int("Conv2d", "in_channels", in_channels)
+        out_channels = check_int("Conv2d", "out_channels", out_channels)
+        groups = check_int("Conv2d", "groups", groups)
+        bias, dtype = check_bool("Conv2d", "bias", bias), check_float_dtype("Conv2d", dtype)
         if in_channels % groups or out_channels % groups:
             raise ValueError(
                 f"Conv2d: in_channels {in_channels} and out_channels {out_channels} "
@@ -58,9 +63,13 @@ class Conv2d(Module):
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
         self.stride = pair(stride, "stride", "Conv2d")
         self.dilation = pair(dilation, "dilation", "Conv2d")
-        self.padding = (
-            padding if isinstance(padding, str) else pair(padding, "padding", "Conv2d", 0)
-        )
+        if isinstance(padding, str):
+            check_choice("Conv2d", "padding", padding, ("same", "valid"))
+            if padding == "same" and self.stride != (1, 1):
+                raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {self.stride}")
+            self.padding = padding
+        else:
+            self.padding = pair(padding, "padding", "Conv2d", 0)
         shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:

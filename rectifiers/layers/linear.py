@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from ..checks import check_bool, check_float_dtype, check_int
 from ..functional.linear import linear_checked
 from ..init import default_uniform_
 from .module import Module, Parameter
@@ -37,6 +38,9 @@ class Linear(Module):
         generator: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
+        in_features = check_int("Linear", "in_features", in_features)
+        out_features = check_int("Linear", "out_features", out_features)
+        bias, dtype = check_bool("Linear", "bias", bias), check_float_dtype("Linear", dtype)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         if bias:

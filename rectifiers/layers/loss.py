@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd.tensor import Tensor
-from ..functional.loss import cross_entropy
+from ..checks import check_choice
+from ..functional.loss import REDUCTIONS, cross_entropy
 from .module import Module
 
 
@@ -19,7 +20,7 @@ class CrossEntropyLoss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        self.reduction = reduction
+        self.reduction = check_choice("CrossEntropyLoss", "reduction", reduction, REDUCTIONS)
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return cross_entropy(input, target, self.reduction)

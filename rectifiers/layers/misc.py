@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from ..checks import check_int, check_number
 from ..functional.dropout import dropout
 from ..random import resolve_generator
 from .module import Module
@@ -23,9 +24,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, generator: np.random.Generator | None = None) -> None:
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be in [0, 1], got {p}")
-        self.p = p
+        self.p = check_number("Dropout", "p", p, 0.0, 1.0)
         self.generator = resolve_generator(generator)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -40,7 +39,8 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_dim, self.end_dim = start_dim, end_dim
+        self.start_dim = check_int("Flatten", "start_dim", start_dim, minimum=-(2**31))
+        self.end_dim = check_int("Flatten", "end_dim", end_dim, minimum=-(2**31))
 
     def forward(self, x: Tensor) -> Tensor:
         return x.flatten(self.start_dim, self.end_dim)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd.tensor import Tensor
-from ..functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from ..functional._args import pair
+from ..functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, pool_arguments
 from .module import Module
 
 
@@ -14,6 +15,7 @@ class _Pool2d(Module):
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         super().__init__()
+        pool_arguments(kernel_size, stride, padding, type(self).__name__)
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
 
     def extra_repr(self) -> str:
@@ -46,6 +48,7 @@ class AdaptiveAvgPool2d(Module):
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
+        pair(output_size, "output_size", "AdaptiveAvgPool2d")
         self.output_size = output_size
 
     def forward(self, x: Tensor) -> Tensor:

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from ..checks import check_number
+from .optimizer import Optimizer
 
 
 class Adam(Optimizer):
@@ -41,8 +42,8 @@ class Adam(Optimizer):
 
     def check_group(self, group: dict[str, Any], where: str) -> None:
         super().check_group(group, where)
-        check_number(where, "eps", group["eps"])
-        check_number(where, "weight_decay", group["weight_decay"])
+        check_number(where, "eps", group["eps"], 0.0)
+        check_number(where, "weight_decay", group["weight_decay"], 0.0)
         betas = group["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from ..checks import check_int, check_number
 from .optimizer import Optimizer
 
 
@@ -57,9 +58,8 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        if step_size < 1:
-            raise ValueError(f"StepLR: step_size must be ≥ 1, got {step_size}")
-        self.step_size, self.gamma = step_size, gamma
+        self.step_size = check_int("StepLR", "step_size", step_size)
+        self.gamma = check_number("StepLR", "gamma", gamma, 0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, epoch: int, base_lr: float) -> float:
@@ -76,7 +76,8 @@ class MultiStepLR(LRScheduler):
         gamma: float = 0.1,
         last_epoch: int = -1,
     ) -> None:
-        self.milestones, self.gamma = sorted(milestones), gamma
+        self.milestones = sorted(check_int("MultiStepLR", "milestones", m, 0) for m in milestones)
+        self.gamma = check_number("MultiStepLR", "gamma", gamma, 0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, epoch: int, base_lr: float) -> float:
@@ -89,9 +90,8 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:  # noqa: N803
-        if T_max < 1:
-            raise ValueError(f"CosineAnnealingLR: T_max must be ≥ 1, got {T_max}")
-        self.T_max, self.eta_min = T_max, eta_min
+        self.T_max = check_int("CosineAnnealingLR", "T_max", T_max)
+        self.eta_min = check_number("CosineAnnealingLR", "eta_min", eta_min, 0.0)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, epoch: int, base_lr: float) -> float:
@@ -116,7 +116,8 @@ class LinearLR(LRScheduler):
             raise ValueError(
                 f"LinearLR: factors must lie in (0, 1], got {start_factor}, {end_factor}"
             )
-        self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
+        self.start_factor, self.end_factor = start_factor, end_factor
+        self.total_iters = check_int("LinearLR", "total_iters", total_iters, minimum=0)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, epoch: int, base_lr: float) -> float:

@@ -14,7 +14,6 @@ state dict is checked whole before anything is changed.
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,25 +21,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..autograd.tensor import Tensor
-
-
-def check_number(
-    where: str,
-    name: str,
-    value: Any,
-    low: float = 0.0,
-    high: float = math.inf,
-    high_open: bool = False,
-) -> None:
-    """``value`` must be a real number in [low, high] (or [low, high) with ``high_open``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{where}: {name} must be a number, got {value!r}")
-    inside = low <= value < high if high_open else low <= value <= high
-    if not (math.isfinite(value) and inside):
-        bound = ")" if high_open or high == math.inf else "]"
-        raise ValueError(
-            f"{where}: {name} must be finite and in [{low}, {high}{bound}, got {value}"
-        )
+from ..checks import check_number
 
 
 class Optimizer:
@@ -99,7 +80,7 @@ class Optimizer:
 
     def check_group(self, group: dict[str, Any], where: str) -> None:
         """Raise if a hyper-parameter of ``group`` is out of range (subclasses add theirs)."""
-        check_number(where, "lr", group["lr"])
+        check_number(where, "lr", group["lr"], 0.0)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every optimised parameter."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from ..checks import check_number
+from .optimizer import Optimizer
 
 
 class SGD(Optimizer):
@@ -59,9 +59,9 @@ class SGD(Optimizer):
 
     def check_group(self, group: dict[str, Any], where: str) -> None:
         super().check_group(group, where)
-        check_number(where, "momentum", group["momentum"])
-        check_number(where, "dampening", group["dampening"], -math.inf)
-        check_number(where, "weight_decay", group["weight_decay"])
+        check_number(where, "momentum", group["momentum"], 0.0)
+        check_number(where, "dampening", group["dampening"])
+        check_number(where, "weight_decay", group["weight_decay"], 0.0)
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(f"{where}: Nesterov momentum needs momentum > 0 and zero dampening")
 

@@ -133,7 +133,8 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim..end_dim`` into one (as ``torch.flatten``)."""
-    if x.ndim == 0:
+    if x.ndim == 0:  # a scalar flattens like a 1-element vector (dims 0 and -1 only)
+        _check_dim(start_dim, 1, "flatten"), _check_dim(end_dim, 1, "flatten")
         return reshape(x, (1,))
     start, end = _check_dim(start_dim, x.ndim, "flatten"), _check_dim(end_dim, x.ndim, "flatten")
     shape = x.shape[:start] + (-1,) + x.shape[end + 1 :]
