@@ -46,11 +46,12 @@ from .autograd.ops import (
 )
 from .creation import arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .random import default_generator, manual_seed
-from .serialization import load, save
+from .serialization import CheckpointError, load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CheckpointError",
     "Tensor",
     "abs",
     "activations",

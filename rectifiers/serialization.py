@@ -20,6 +20,14 @@ from .files import atomic_writer
 _STRUCTURE_KEY = "__structure__"
 
 
+class CheckpointError(ValueError):
+    """A file is not a readable checkpoint, or does not fit what it is loaded into.
+
+    The message names the file and what is wrong with it. (A missing file
+    stays a ``FileNotFoundError``.)
+    """
+
+
 def _flatten(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
     """Replace every array by a reference {"__array__": key} and collect the arrays."""
     if isinstance(obj, Tensor):
@@ -52,6 +60,8 @@ def _flatten(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
 def _unflatten(obj: Any, arrays: Any) -> Any:
     if isinstance(obj, dict):
         if "__array__" in obj:
+            if obj["__array__"] not in arrays:
+                raise KeyError(f"the structure refers to a missing array {obj['__array__']!r}")
             return arrays[obj["__array__"]]
         if "__intkeys__" in obj:
             return {k: _unflatten(v, arrays) for k, v in obj["__intkeys__"]}
@@ -85,12 +95,34 @@ def save(obj: dict[str, Any], path: str | os.PathLike) -> None:
 
 
 def load(path: str | os.PathLike) -> Any:
-    """Read what :func:`save` wrote (arrays come back as NumPy arrays)."""
-    with np.load(path, allow_pickle=False) as archive:
-        if _STRUCTURE_KEY not in archive.files:
-            raise ValueError(
-                f"{path} was not written by rectifiers.save (no {_STRUCTURE_KEY} entry)"
-            )
-        arrays = {k: archive[k] for k in archive.files if k != _STRUCTURE_KEY}
-        structure = json.loads(str(archive[_STRUCTURE_KEY]))
-    return _unflatten(structure, arrays)
+    """Read what :func:`save` wrote (arrays come back as NumPy arrays).
+
+    Raises:
+        FileNotFoundError: there is no file at ``path``.
+        CheckpointError: the file is not a complete checkpoint written by
+            :func:`save` (another format, truncated, corrupted, or holding
+            pickled objects, which are never loaded).
+    """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no checkpoint at {path}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if not hasattr(archive, "files") or _STRUCTURE_KEY not in archive.files:
+                raise CheckpointError(
+                    f"{path} was not written by rectifiers.save (no {_STRUCTURE_KEY} entry)"
+                )
+            arrays = {k: archive[k] for k in archive.files if k != _STRUCTURE_KEY}
+            structure = json.loads(str(archive[_STRUCTURE_KEY]))
+        return _unflatten(structure, arrays)
+    except CheckpointError:
+        raise
+    except Exception as error:  # BadZipFile, EOFError, JSONDecodeError, pickled arrays, …
+        raise CheckpointError(
+            f"{path} is not a readable rectifiers checkpoint "
+            f"({type(error).__name__}: {_first_line(error)})"
+        ) from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else ""

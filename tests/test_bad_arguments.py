@@ -166,7 +166,7 @@ LAYER_INPUTS = [
 @pytest.mark.parametrize(
     "layer, x, problem",
     LAYER_INPUTS,
-    ids=[f"{type(l).__name__}-{i}" for i, (l, _, _) in enumerate(LAYER_INPUTS)],
+    ids=[f"{type(layer).__name__}-{i}" for i, (layer, _, _) in enumerate(LAYER_INPUTS)],
 )
 def test_a_bad_input_to_a_layer_is_a_clear_error(layer, x, problem):
     with pytest.raises((TypeError, ValueError), match=problem):

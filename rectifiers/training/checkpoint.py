@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..layers.module import Module
-from ..serialization import load, save
+from ..serialization import CheckpointError, load, save
 from .errors import DivergedError, non_finite_names
 
 
@@ -75,16 +75,45 @@ def load_checkpoint(
     scheduler: Any = None,
     loaders: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Restore a :func:`save_checkpoint` file in place; returns {"epoch", "extra"}."""
+    """Restore a :func:`save_checkpoint` file in place; returns {"epoch", "extra"}.
+
+    All or nothing: if any part does not fit (a missing entry, a model or
+    optimiser state of another shape, a generator the file does not hold),
+    everything already restored is put back and a ``CheckpointError`` names
+    the file and the problem.
+    """
     state = load(path)
-    model.load_state_dict(state["model"])
-    optimizer.load_state_dict(state["optimizer"])
-    if scheduler is not None and state["scheduler"] is not None:
-        scheduler.load_state_dict(state["scheduler"])
-    generators = _generators(model, loaders or {})
-    missing = sorted(set(generators) - set(state["generators"]))
+    missing = [k for k in _ENTRIES if not isinstance(state, dict) or k not in state]
     if missing:
-        raise KeyError(f"load_checkpoint: {path} has no state for the generators {missing}")
-    for name, generator in generators.items():
-        generator.bit_generator.state = state["generators"][name]
+        raise CheckpointError(f"{path} is not a training checkpoint: it has no {missing} entries")
+    generators = _generators(model, loaders or {})
+    absent = sorted(set(generators) - set(state["generators"]))
+    if absent:
+        raise CheckpointError(f"{path} has no state for the generators {absent}")
+    before = (model.state_dict(), optimizer.state_dict(), _state_of(scheduler))
+    generators_before = {name: g.bit_generator.state for name, g in generators.items()}
+    try:
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        if scheduler is not None and state["scheduler"] is not None:
+            scheduler.load_state_dict(state["scheduler"])
+        for name, generator in generators.items():
+            generator.bit_generator.state = state["generators"][name]
+    except Exception as error:
+        model.load_state_dict(before[0])
+        optimizer.load_state_dict(before[1])
+        if scheduler is not None:
+            scheduler.load_state_dict(before[2])
+        for name, generator in generators.items():
+            generator.bit_generator.state = generators_before[name]
+        raise CheckpointError(
+            f"{path} does not fit this run, nothing was restored: {error}"
+        ) from None
     return {"epoch": state["epoch"], "extra": state["extra"]}
+
+
+_ENTRIES = ("model", "optimizer", "scheduler", "epoch", "generators", "extra")
+
+
+def _state_of(scheduler: Any) -> Any:
+    return None if scheduler is None else scheduler.state_dict()
