@@ -36,13 +36,20 @@ def main() -> None:
     parser.add_argument(
         "--out", default="benchmarks/results.json", help="where to write the JSON record"
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="DIR",
+        default=None,
+        help="time this checkout against the rectifiers source tree in DIR (e.g. `git worktree "
+        "add /tmp/base COMMIT`) instead of torch: a before/after comparison in lockstep",
+    )
     args = parser.parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
 
     from .runner import run_suites
 
-    run_suites(args.threads, args.repeats, args.only, args.out, args.rounds)
+    run_suites(args.threads, args.repeats, args.only, args.out, args.rounds, args.baseline)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import platform
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 
 from .timing import spread
 from .workloads import BATCH
@@ -30,11 +31,11 @@ class Worker:
 
     def __init__(self, lib: str, suite: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.worker", lib, suite],
+            _command(lib, suite),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env=os.environ.copy(),
+            env=_environment(lib),
         )
         self.rows = json.loads(self._read_line())
 
@@ -60,13 +61,22 @@ class Worker:
         return line
 
 
+def _command(lib: str, suite: str) -> list[str]:
+    """``lib`` is a module name, or ``rectifiers@DIR`` for the rectifiers source tree in DIR."""
+    return [sys.executable, "-m", "benchmarks.worker", lib.partition("@")[0], suite]
+
+
+def _environment(lib: str) -> dict[str, str]:
+    env = os.environ.copy()
+    source = lib.partition("@")[2]
+    if source:
+        env["BENCHMARK_SOURCE"] = source  # the worker imports the library from there
+    return env
+
+
 def _one_shot(lib: str, suite: str) -> object:
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.worker", lib, suite],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=os.environ.copy(),
+        _command(lib, suite), capture_output=True, text=True, check=True, env=_environment(lib)
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -114,14 +124,26 @@ def _summary(row: dict, seconds: list[float]) -> dict:
     }
 
 
-def run_suites(threads: int, repeats: int, only: list[str] | None, out: str, rounds: int) -> None:
+def run_suites(
+    threads: int,
+    repeats: int,
+    only: list[str] | None,
+    out: str,
+    rounds: int,
+    baseline: str | None = None,
+) -> None:
+    """Time the suites in lockstep against torch, or against another rectifiers tree (``baseline``)."""
     has_torch = importlib.util.find_spec("torch") is not None
-    libs = ["rectifiers", "torch"] if has_torch else ["rectifiers"]
-    if not has_torch:
+    if baseline is not None:
+        libs = ["rectifiers", f"rectifiers@{Path(baseline).resolve()}"]
+        print(f"this checkout against the rectifiers in {libs[1].partition('@')[2]} (the baseline)")
+    else:
+        libs = ["rectifiers", "torch"] if has_torch else ["rectifiers"]
+    if not has_torch and baseline is None:
         print("torch not installed: rectifiers timings only (pip install -e '.[parity]')")
     machine = _one_shot("numpy", "")
     record = {
-        "threads": threads, "repeats": repeats, "rounds": rounds, "python": platform.python_version(),
+        "baseline": baseline, "threads": threads, "repeats": repeats, "rounds": rounds, "python": platform.python_version(),
         "machine": platform.machine(), **machine, "suites": {},
     }  # fmt: skip
     print(
@@ -146,6 +168,17 @@ def _memory_median(lib: str, rounds: int) -> list[dict]:
     ]
 
 
+def _theirs(merged: dict, i: int) -> dict | None:
+    """Row ``i`` of the other side (torch, or the baseline tree), if there is one."""
+    others = [lib for lib in merged if lib != "rectifiers"]
+    return merged[others[0]][i] if others else None
+
+
+def _other_name(merged: dict) -> str:
+    others = [lib for lib in merged if lib != "rectifiers"]
+    return "baseline" if others and "@" in others[0] else "torch"
+
+
 def _ratio(ours: dict) -> str:
     """The paired speed ratio: above 1 means rectifiers is faster."""
     return f"{ours['ratio']:.2f}×" if "ratio" in ours else "–"
@@ -157,10 +190,11 @@ def _torch_ms(theirs: dict | None) -> str:
 
 def print_conv(merged: dict, machine: dict) -> None:
     print(f"\nconv2d forward + backward (input and weight gradients), batch {BATCH}, float32")
-    print("| workload | rectifiers ms | GFLOP/s | % of GEMM | torch ms | speed vs torch |")
+    other = _other_name(merged)
+    print(f"| workload | rectifiers ms | GFLOP/s | % of GEMM | {other} ms | speed vs {other} |")
     print("|---|---|---|---|---|---|")
     for i, ours in enumerate(merged["rectifiers"]):
-        theirs = merged["torch"][i] if "torch" in merged else None
+        theirs = _theirs(merged, i)
         gflops = ours["flops"] / ours["median_s"] / 1e9
         print(
             f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gflops:.0f} | "
@@ -172,10 +206,11 @@ def print_steps(merged: dict, machine: dict) -> None:
     print(
         f"\ntraining step (forward, cross-entropy, backward, SGD momentum), batch {BATCH}, float32"
     )
-    print("| network | rectifiers img/s | torch img/s | speed vs torch |")
+    other = _other_name(merged)
+    print(f"| network | rectifiers img/s | {other} img/s | speed vs {other} |")
     print("|---|---|---|---|")
     for i, ours in enumerate(merged["rectifiers"]):
-        theirs = merged["torch"][i] if "torch" in merged else None
+        theirs = _theirs(merged, i)
         rate = ours["images"] / ours["median_s"]
         theirs_rate = (
             f"{ours['images'] / theirs['median_s']:.0f} {spread(theirs)}" if theirs else "–"
@@ -187,12 +222,13 @@ def print_steps(merged: dict, machine: dict) -> None:
 
 def print_elementwise(merged: dict, machine: dict) -> None:
     print("\nactivation / BatchNorm2d forward + backward on 128×64×32×32 float32")
+    other = _other_name(merged)
     print(
-        "| layer | rectifiers ms | GB/s (minimum traffic) | % of copy bandwidth | torch ms | speed vs torch |"
+        f"| layer | rectifiers ms | GB/s (minimum traffic) | % of copy bandwidth | {other} ms | speed vs {other} |"
     )
     print("|---|---|---|---|---|---|")
     for i, ours in enumerate(merged["rectifiers"]):
-        theirs = merged["torch"][i] if "torch" in merged else None
+        theirs = _theirs(merged, i)
         gbs = ours["bytes"] / ours["median_s"] / 1e9
         print(
             f"| {ours['workload']} | {1e3 * ours['median_s']:.1f} {spread(ours)} | {gbs:.1f} | "
@@ -205,20 +241,22 @@ PRINTERS = {"conv": print_conv, "steps": print_steps, "elementwise": print_eleme
 
 def print_overhead(merged: dict, machine: dict) -> None:
     print("\nautograd overhead: forward + backward of a 200-op graph of 4-element tensors")
-    print("| workload | rectifiers µs | torch µs | speed vs torch |")
+    other = _other_name(merged)
+    print(f"| workload | rectifiers µs | {other} µs | speed vs {other} |")
     print("|---|---|---|---|")
     for i, ours in enumerate(merged["rectifiers"]):
-        theirs = merged["torch"][i] if "torch" in merged else None
+        theirs = _theirs(merged, i)
         t = f"{1e6 * theirs['median_s']:.0f}" if theirs else "–"
         print(f"| {ours['workload']} | {1e6 * ours['median_s']:.0f} | {t} | {_ratio(ours)} |")
 
 
 def print_memory(merged: dict, machine: dict) -> None:
     print("\npeak resident memory growth over 3 training steps (fresh process)")
-    print("| workload | rectifiers MB | torch MB | rectifiers / torch |")
+    other = _other_name(merged)
+    print(f"| workload | rectifiers MB | {other} MB | rectifiers / {other} |")
     print("|---|---|---|---|")
     for i, ours in enumerate(merged["rectifiers"]):
-        theirs = merged["torch"][i] if "torch" in merged else None
+        theirs = _theirs(merged, i)
         t = f"{theirs['peak_mb']:.0f}" if theirs else "–"
         ratio = f"{ours['peak_mb'] / theirs['peak_mb']:.2f}×" if theirs else "–"
         print(f"| {ours['workload']} | {ours['peak_mb']:.0f} | {t} | {ratio} |")

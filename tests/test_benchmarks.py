@@ -55,3 +55,14 @@ def test_memory_suite_runs_in_a_fresh_process(in_project_root):
         capture_output=True, text=True, check=True, env=os.environ.copy(),
     )  # fmt: skip
     assert '"peak_mb"' in out.stdout
+
+
+def test_a_baseline_tree_is_timed_in_lockstep_against_this_checkout(in_project_root, tmp_path):
+    """``--baseline DIR``: the second worker imports rectifiers from DIR, not from this checkout."""
+    (tmp_path / "rectifiers").symlink_to(ROOT / "rectifiers")
+    lib = f"rectifiers@{tmp_path}"
+    assert runner._environment(lib)["BENCHMARK_SOURCE"] == str(tmp_path)
+    assert runner._command(lib, "overhead")[-2:] == ["rectifiers", "overhead"]
+    result = runner.lockstep("overhead", ["rectifiers", lib], repeats=2, rounds=1)
+    assert result["rectifiers"][0]["ratio"] > 0
+    assert runner._other_name(result) == "baseline"

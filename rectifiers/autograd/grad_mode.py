@@ -24,12 +24,26 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_thread = threading.local()  # .enabled (bool) and .saved (stack of replaced modes)
+class _ThreadState(threading.local):
+    """Each thread's own mode, and the stack of modes its entries replaced.
+
+    ``threading.local`` runs ``__init__`` in every thread on first use, so a
+    new thread starts with recording on and the attribute always exists (a
+    missing attribute with a ``getattr`` default would cost an exception, ~0.5 µs,
+    on every operation).
+    """
+
+    def __init__(self) -> None:
+        self.enabled = True
+        self.saved: list[bool] = []
+
+
+_thread = _ThreadState()
 
 
 def is_grad_enabled() -> bool:
     """Whether operations in this thread currently record a graph for backward."""
-    return getattr(_thread, "enabled", True)
+    return _thread.enabled
 
 
 def _set(mode: bool) -> bool:
@@ -40,8 +54,6 @@ def _set(mode: bool) -> bool:
 
 
 def _saved_modes() -> list[bool]:
-    if not hasattr(_thread, "saved"):
-        _thread.saved = []
     return _thread.saved
 
 
