@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
 class _ThreadState(threading.local):
     """Each thread's own mode, and the stack of modes its entries replaced.
 
