@@ -226,7 +226,7 @@ class Tensor:
 
     # --- arithmetic (each delegates to a Function in ops/) ------------------------------
     def _operand(self, other: ArrayLike) -> Tensor:
-        """Wrap a non-tensor operand; Python numbers take this tensor's dtype (no upcast)."""
+        """Wrap a non-tensor operand (for ``@``); Python numbers take this tensor's dtype."""
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float, bool)):
@@ -234,34 +234,34 @@ class Tensor:
         return Tensor._wrap(as_array(other))
 
     def __add__(self, other: ArrayLike) -> Tensor:
-        return _ops.add(self, self._operand(other))
+        return _ops.add(self, other)
 
     def __radd__(self, other: ArrayLike) -> Tensor:
-        return _ops.add(self._operand(other), self)
+        return _ops.add(other, self)
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        return _ops.sub(self, self._operand(other))
+        return _ops.sub(self, other)
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        return _ops.sub(self._operand(other), self)
+        return _ops.sub(other, self)
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        return _ops.mul(self, self._operand(other))
+        return _ops.mul(self, other)
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
-        return _ops.mul(self._operand(other), self)
+        return _ops.mul(other, self)
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        return _ops.div(self, self._operand(other))
+        return _ops.div(self, other)
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return _ops.div(self._operand(other), self)
+        return _ops.div(other, self)
 
     def __pow__(self, other: ArrayLike) -> Tensor:
-        return _ops.pow(self, self._operand(other))
+        return _ops.pow(self, other)
 
     def __rpow__(self, other: ArrayLike) -> Tensor:
-        return _ops.pow(self._operand(other), self)
+        return _ops.pow(other, self)
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
         return _ops.matmul(self, self._operand(other))
@@ -275,24 +275,28 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return _ops.abs(self)
 
-    # Comparisons give boolean tensors and are not differentiable.
+    # Comparisons give boolean tensors, compare in the promoted dtype, and are not differentiable.
+    def _compare(self, other: ArrayLike, compare: Any) -> Tensor:
+        x, y = _ops.promote(self, other)
+        return Tensor._wrap(compare(x.data, y.data))
+
     def __lt__(self, other: ArrayLike) -> Tensor:
-        return Tensor._wrap(self.data < self._operand(other).data)
+        return self._compare(other, np.less)
 
     def __le__(self, other: ArrayLike) -> Tensor:
-        return Tensor._wrap(self.data <= self._operand(other).data)
+        return self._compare(other, np.less_equal)
 
     def __gt__(self, other: ArrayLike) -> Tensor:
-        return Tensor._wrap(self.data > self._operand(other).data)
+        return self._compare(other, np.greater)
 
     def __ge__(self, other: ArrayLike) -> Tensor:
-        return Tensor._wrap(self.data >= self._operand(other).data)
+        return self._compare(other, np.greater_equal)
 
     def __eq__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
-        return Tensor._wrap(self.data == self._operand(other).data)
+        return self._compare(other, np.equal)
 
     def __ne__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
-        return Tensor._wrap(self.data != self._operand(other).data)
+        return self._compare(other, np.not_equal)
 
     # --- elementwise functions ----------------------------------------------------
     def exp(self) -> Tensor:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, unbroadcast
+from ..promotion import division_dtype, is_scalar, result_dtype
 from ..tensor import Tensor
 
 
@@ -219,8 +220,10 @@ class Cast(Function):
 
 
 def _binary(function: type[Function], name: str):  # type: ignore[no-untyped-def]
+    divides = function is Div
+
     def apply(x: Any, y: Any) -> Tensor:
-        x, y = _as_tensor(x, like=y), _as_tensor(y, like=x)
+        x, y = promote(x, y, divides)
         try:
             return function()(x, y)
         except ValueError:
@@ -234,9 +237,34 @@ def _binary(function: type[Function], name: str):  # type: ignore[no-untyped-def
 
     apply.__name__ = name
     apply.__doc__ = (
-        f"Differentiable ``{name}`` with broadcasting (see :class:`{function.__name__}`)."
+        f"Differentiable ``{name}`` with broadcasting and PyTorch's type promotion "
+        f"(see :class:`{function.__name__}` and :mod:`rectifiers.autograd.promotion`)."
     )
     return apply
+
+
+def promote(x: Any, y: Any, divides: bool = False) -> tuple[Tensor, Tensor]:
+    """Both operands as tensors of the dtype the operation computes in (PyTorch's rules)."""
+    if not isinstance(x, Tensor) and not is_scalar(x):
+        x = Tensor(x)
+    if not isinstance(y, Tensor) and not is_scalar(y):
+        y = Tensor(y)
+    dtype = result_dtype(
+        x.dtype if isinstance(x, Tensor) else x, y.dtype if isinstance(y, Tensor) else y
+    )
+    if divides:
+        dtype = division_dtype(dtype)
+    return _with_dtype(x, dtype), _with_dtype(y, dtype)
+
+
+def _with_dtype(value: Any, dtype: np.dtype) -> Tensor:
+    if not isinstance(value, Tensor):  # a number: wraps modulo 2^k into unsigned types, as torch
+        return Tensor._wrap(np.asarray(value).astype(dtype))
+    if value.dtype == dtype:
+        return value
+    if value.requires_grad:
+        return Cast(dtype)(value)  # differentiable: the gradient is cast back
+    return Tensor._wrap(value.data.astype(dtype))
 
 
 add = _binary(Add, "add")
@@ -289,7 +317,7 @@ def cast(x: Tensor, dtype: Any) -> Tensor:
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """``x`` where ``condition`` is true, else ``y`` (as ``numpy.where``); differentiable in x and y."""
     condition = np.asarray(getattr(condition, "data", condition), dtype=bool)
-    x, y = _as_tensor(x, like=y), _as_tensor(y, like=x)
+    x, y = promote(x, y)
     try:
         np.broadcast_shapes(condition.shape, x.shape, y.shape)
     except ValueError:
@@ -298,11 +326,3 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
             "cannot be broadcast together"
         ) from None
     return Where(condition)(x, y)
-
-
-def _as_tensor(value: Any, like: Any) -> Tensor:
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(like, Tensor) and isinstance(value, (int, float)):
-        return Tensor._wrap(np.asarray(value, dtype=like.dtype))
-    return Tensor(value)
