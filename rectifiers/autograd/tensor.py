@@ -327,18 +327,32 @@ class Tensor:
     def double(self) -> Tensor:
         return _ops.cast(self, np.float64)
 
-    # --- reductions ------------------------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.sum(self, axis, keepdims)
+    # --- reductions (PyTorch's dim/keepdim; NumPy's axis/keepdims accepted as aliases) -----
+    def sum(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.sum(self, dim, keepdim, **aliases)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.mean(self, axis, keepdims)
+    def mean(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.mean(self, dim, keepdim, **aliases)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.max(self, axis, keepdims)
+    def max(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Any:
+        """All elements, ``(values, indices)`` along ``dim``, or elementwise: see :func:`rectifiers.max`."""
+        return _ops.max(self, dim, keepdim, **aliases)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.min(self, axis, keepdims)
+    def min(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Any:
+        """All elements, ``(values, indices)`` along ``dim``, or elementwise: see :func:`rectifiers.min`."""
+        return _ops.min(self, dim, keepdim, **aliases)
+
+    def amax(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.amax(self, dim, keepdim, **aliases)
+
+    def amin(self, dim: Any = None, keepdim: bool = False, **aliases: Any) -> Tensor:
+        return _ops.amin(self, dim, keepdim, **aliases)
+
+    def argmax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return _ops.argmin(self, dim, keepdim)
 
     # --- shape -----------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:

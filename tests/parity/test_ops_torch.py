@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rectifiers as rf
 
@@ -55,14 +57,64 @@ def test_reductions(axis, keepdims):
     x = data(3, 4, 5)
     compare(lambda t: t.sum(axis, keepdims), lambda t: t.sum(dims, keepdims), [x])
     compare(lambda t: t.mean(axis, keepdims), lambda t: t.mean(dims, keepdims), [x])
-    compare(lambda t: t.max(axis, keepdims), lambda t: t.amax(dims, keepdims), [x])
-    compare(lambda t: t.min(axis, keepdims), lambda t: t.amin(dims, keepdims), [x])
+    compare(lambda t: t.amax(axis, keepdims), lambda t: t.amax(dims, keepdims), [x])
+    compare(lambda t: t.amin(axis, keepdims), lambda t: t.amin(dims, keepdims), [x])
+    compare(lambda t: t.max(axis=axis, keepdims=keepdims), lambda t: t.amax(dims, keepdims), [x])
 
 
-def test_max_ties_like_torch_amax():
+def test_max_ties_like_torch():
     x = np.array([[1, 3, 3], [2, 2, 2]], np.float32)
-    compare(lambda t: t.max(1), lambda t: t.amax(1), [x])
+    compare(lambda t: t.amax(1), lambda t: t.amax(1), [x])  # ties share the gradient
     compare(lambda t: t.max(), lambda t: t.max(), [x])
+    compare(lambda t: t.max(1).values, lambda t: t.max(1).values, [x])  # the first index gets it
+    compare(lambda t: t.min(0).values, lambda t: t.min(0).values, [x])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(1, 4), min_size=1, max_size=4),
+    st.integers(-4, 3),
+    st.booleans(),
+    st.sampled_from(["max", "min"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_max_min_with_a_dim_return_values_and_indices(shape, dim, keepdim, name, seed):
+    dim = dim % len(shape)
+    x = np.random.default_rng(seed).integers(-3, 4, shape).astype(np.float32)  # ties likely
+    ours = getattr(rf.tensor(x), name)(dim, keepdim)
+    theirs = getattr(torch.tensor(x), name)(dim, keepdim)
+    np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
+    np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+    assert ours.indices.dtype == np.int64
+    compare(
+        lambda t: getattr(t, name)(dim, keepdim)[0],
+        lambda t: getattr(t, name)(dim, keepdim)[0],
+        [x],
+    )
+    for arg in ("argmax", "argmin"):
+        np.testing.assert_array_equal(
+            getattr(rf.tensor(x), arg)(dim, keepdim).data,
+            getattr(torch.tensor(x), arg)(dim, keepdim).numpy(),
+        )
+        np.testing.assert_array_equal(
+            getattr(rf.tensor(x), arg)().data, getattr(torch.tensor(x), arg)().numpy()
+        )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4), st.data())
+def test_sum_and_mean_take_dim_and_keepdim(shape, draw):
+    dims = draw.draw(
+        st.lists(st.integers(0, len(shape) - 1), min_size=1, max_size=len(shape), unique=True)
+    )
+    keepdim = draw.draw(st.booleans())
+    x = data(*shape)
+    for name in ("sum", "mean", "amax", "amin"):
+
+        def reduce(t, name=name):
+            return getattr(t, name)(dim=tuple(dims), keepdim=keepdim)
+
+        compare(reduce, reduce, [x])
 
 
 def test_shape_ops():

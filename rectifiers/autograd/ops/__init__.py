@@ -8,6 +8,7 @@ from .elementwise import (
     exp,
     log,
     maximum,
+    minimum,
     mul,
     neg,
     pow,
@@ -19,7 +20,7 @@ from .elementwise import (
     where,
 )
 from .linalg import matmul
-from .reductions import max, mean, min, sum
+from .reductions import ValuesIndices, amax, amin, argmax, argmin, max, mean, min, sum
 from .shape import (
     concatenate,
     flatten,
@@ -33,6 +34,12 @@ from .shape import (
 )
 
 __all__ = [
+    "ValuesIndices",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "minimum",
     "abs",
     "add",
     "cast",

@@ -188,6 +188,15 @@ class Maximum(Function):
         return unbroadcast(to_x, self.x_shape), unbroadcast(grad - to_x, self.y_shape)
 
 
+class Minimum(Maximum):
+    """z = min(x, y) elementwise: max(x, y) with the roles of larger and smaller swapped."""
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        self.x_shape, self.y_shape = x.shape, y.shape
+        self.x_share = np.where(x < y, 1.0, np.where(x == y, 0.5, 0.0)).astype(np.result_type(x, y))
+        return np.minimum(x, y)
+
+
 class Where(Function):
     """z = x where condition else y (the condition gets no gradient)."""
 
@@ -273,6 +282,7 @@ mul = _binary(Mul, "mul")
 div = _binary(Div, "div")
 pow = _binary(Pow, "pow")  # noqa: A001  (the operator's name)
 maximum = _binary(Maximum, "maximum")
+minimum = _binary(Minimum, "minimum")
 
 
 def neg(x: Tensor) -> Tensor:
