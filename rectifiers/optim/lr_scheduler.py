@@ -1,7 +1,17 @@
 """Learning-rate schedules, as ``torch.optim.lr_scheduler``: call ``step()`` once per epoch.
 
-Each schedule is a closed-form function of the epoch count and the group's
-initial learning rate, so a schedule restored from ``state_dict`` continues
+Each ``step()`` updates every parameter group's *current* learning rate by
+the schedule's factor for that epoch (PyTorch's "chainable" form):
+
+    StepLR: lr ← lr · gamma every ``step_size`` epochs,  otherwise unchanged.
+
+Reading the current rate rather than recomputing it from the initial one is
+what lets schedules compose: two schedulers stepped together multiply their
+factors, and a learning rate set by hand is kept and scaled from then on.
+Each schedule also has its closed form (``lr_at(epoch, base_lr)``), used by
+``SequentialLR`` when it switches to the next schedule and by
+``step(epoch)``. The learning rates live in the optimiser's groups, so a
+checkpoint that restores the optimiser and the scheduler state continues
 exactly.
 """
 
@@ -9,7 +19,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..checks import check_int, check_number
@@ -17,7 +28,7 @@ from .optimizer import Optimizer
 
 
 class LRScheduler:
-    """Base class: subclasses implement ``lr_at(epoch, base_lr)``."""
+    """Base class: subclasses implement ``next_lr`` (chainable) and ``lr_at`` (closed form)."""
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -25,35 +36,66 @@ class LRScheduler:
                 f"{type(self).__name__} needs an Optimizer, got {type(optimizer).__name__}"
             )
         self.optimizer = optimizer
-        for group in optimizer.param_groups:
-            group.setdefault("initial_lr", group["lr"])
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        elif any("initial_lr" not in group for group in optimizer.param_groups):
+            raise KeyError(
+                f"{type(self).__name__}: resuming at last_epoch={last_epoch} needs 'initial_lr' in "
+                "every parameter group (restore the optimiser's state dict first)"
+            )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._step_count = 0
         self.step()
 
-    def lr_at(self, epoch: int, base_lr: float) -> float:
+    def next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
+        """The group's learning rate for ``epoch`` from its current ``lr`` (chainable form)."""
         raise NotImplementedError
 
-    def step(self) -> None:
-        """Advance one epoch and set every group's learning rate."""
-        self.last_epoch += 1
-        for group, base in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = self.lr_at(self.last_epoch, base)
+    def lr_at(self, epoch: int, base_lr: float) -> float:
+        """The learning rate at ``epoch`` from the initial one alone (closed form)."""
+        raise NotImplementedError
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch (or jump to ``epoch``, closed form) and set every group's rate."""
+        self._step_count += 1
+        if epoch is None:
+            self.last_epoch += 1
+            resuming = self._step_count == 1 and self.last_epoch > 0
+            lrs = [
+                self.lr_at(self.last_epoch, base) if resuming
+                else self.next_lr(self.last_epoch, group["lr"], base)
+                for group, base in zip(self.optimizer.param_groups, self.base_lrs)
+            ]  # fmt: skip
+        else:
+            self.last_epoch = check_int(type(self).__name__, "epoch", epoch, minimum=0)
+            lrs = [self.lr_at(epoch, base) for base in self.base_lrs]
+        for group, lr in zip(self.optimizer.param_groups, lrs):
+            group["lr"] = lr
+        self._last_lr = lrs
 
     def get_last_lr(self) -> list[float]:
-        return [group["lr"] for group in self.optimizer.param_groups]
+        """The learning rates this scheduler set at its last step."""
+        return list(self._last_lr)
 
     def state_dict(self) -> dict[str, Any]:
-        return {"last_epoch": self.last_epoch, "base_lrs": list(self.base_lrs)}
+        return {
+            "last_epoch": self.last_epoch,
+            "base_lrs": list(self.base_lrs),
+            "step_count": self._step_count,
+            "last_lr": list(self._last_lr),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore the counters (the rates themselves come back with the optimiser's state)."""
         self.last_epoch, self.base_lrs = int(state["last_epoch"]), list(state["base_lrs"])
-        for group, base in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = self.lr_at(self.last_epoch, base)
+        self._step_count = int(state.get("step_count", self.last_epoch + 1))
+        self._last_lr = list(state.get("last_lr", [g["lr"] for g in self.optimizer.param_groups]))
 
 
 class StepLR(LRScheduler):
-    """lr = base · gamma^⌊epoch / step_size⌋."""
+    """lr ← lr · gamma every ``step_size`` epochs; closed form base · gamma^⌊epoch / step_size⌋."""
 
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
@@ -62,12 +104,15 @@ class StepLR(LRScheduler):
         self.gamma = check_number("StepLR", "gamma", gamma, 0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
+    def next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
+        return lr * self.gamma if epoch and epoch % self.step_size == 0 else lr
+
     def lr_at(self, epoch: int, base_lr: float) -> float:
         return base_lr * self.gamma ** (epoch // self.step_size)
 
 
 class MultiStepLR(LRScheduler):
-    """lr = base · gamma^(number of milestones ≤ epoch)."""
+    """lr ← lr · gamma at each milestone; closed form base · gamma^(milestones ≤ epoch)."""
 
     def __init__(
         self,
@@ -80,12 +125,35 @@ class MultiStepLR(LRScheduler):
         self.gamma = check_number("MultiStepLR", "gamma", gamma, 0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
+    def next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
+        repeats = Counter(self.milestones)[epoch]
+        return lr * self.gamma**repeats if repeats else lr
+
     def lr_at(self, epoch: int, base_lr: float) -> float:
         return base_lr * self.gamma ** bisect.bisect_right(self.milestones, epoch)
 
 
+class ExponentialLR(LRScheduler):
+    """lr ← lr · gamma every epoch; closed form base · gamma^epoch."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        self.gamma = check_number("ExponentialLR", "gamma", gamma, 0.0, low_open=True)
+        super().__init__(optimizer, last_epoch)
+
+    def next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
+        return lr * self.gamma if epoch else lr
+
+    def lr_at(self, epoch: int, base_lr: float) -> float:
+        return base_lr * self.gamma**epoch
+
+
 class CosineAnnealingLR(LRScheduler):
-    """lr = eta_min + (base − eta_min) · (1 + cos(π · epoch / T_max)) / 2 (no restarts)."""
+    """lr = eta_min + (base − eta_min) · (1 + cos(π · epoch / T_max)) / 2, chainable as PyTorch's.
+
+    Each step scales the current distance to eta_min by the ratio of
+    consecutive cosine terms, so a rate changed by hand or by another
+    scheduler keeps annealing from where it is.
+    """
 
     def __init__(
         self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
@@ -94,15 +162,23 @@ class CosineAnnealingLR(LRScheduler):
         self.eta_min = check_number("CosineAnnealingLR", "eta_min", eta_min, 0.0)
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, epoch: int, base_lr: float) -> float:
-        return (
-            self.eta_min
-            + (base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+    def next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
+        if epoch == 0:
+            return lr
+        if (epoch - 1 - self.T_max) % (2 * self.T_max) == 0:  # past the minimum: back up
+            return lr + (base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
+        ratio = (1 + math.cos(math.pi * epoch / self.T_max)) / (
+            1 + math.cos(math.pi * (epoch - 1) / self.T_max)
         )
+        return ratio * (lr - self.eta_min) + self.eta_min
+
+    def lr_at(self, epoch: int, base_lr: float) -> float:
+        cosine = (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+        return self.eta_min + (base_lr - self.eta_min) * cosine
 
 
 class LinearLR(LRScheduler):
-    """Linear warm-up: lr = base · factor, factor going from start_factor to end_factor over total_iters epochs."""
+    """Linear warm-up: the factor goes from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs."""
 
     def __init__(
         self,
@@ -120,15 +196,49 @@ class LinearLR(LRScheduler):
         self.total_iters = check_int("LinearLR", "total_iters", total_iters, minimum=0)
         super().__init__(optimizer, last_epoch)
 
+    def next_lr(self, epoch: int, lr: float, base_lr: float) -> float:
+        if epoch == 0:
+            return lr * self.start_factor
+        if epoch > self.total_iters:
+            return lr
+        change = self.end_factor - self.start_factor
+        return lr * (1.0 + change / (self.total_iters * self.start_factor + (epoch - 1) * change))
+
     def lr_at(self, epoch: int, base_lr: float) -> float:
         progress = min(epoch, self.total_iters) / self.total_iters if self.total_iters else 1.0
         return base_lr * (self.start_factor + (self.end_factor - self.start_factor) * progress)
 
 
+class LambdaLR(LRScheduler):
+    """lr = base · lr_lambda(epoch) (one function, or one per parameter group), as PyTorch."""
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        groups = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 1
+        lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * groups
+        if len(lambdas) != groups or not all(callable(f) for f in lambdas):
+            raise ValueError(f"LambdaLR: expected one callable or {groups} (one per group)")
+        self.lr_lambdas = lambdas
+        super().__init__(optimizer, last_epoch)
+
+    def step(self, epoch: int | None = None) -> None:
+        self._step_count += 1
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
+        lrs = [base * f(self.last_epoch) for base, f in zip(self.base_lrs, self.lr_lambdas)]
+        for group, lr in zip(self.optimizer.param_groups, lrs):
+            group["lr"] = lr
+        self._last_lr = lrs
+
+
 class SequentialLR(LRScheduler):
     """Run ``schedulers`` one after another, switching at ``milestones`` (e.g. warm-up, then cosine).
 
-    Each scheduler sees the epoch count from its own start.
+    At each milestone the next schedule starts from its epoch 0 (its closed
+    form), as PyTorch's ``SequentialLR``.
     """
 
     def __init__(
@@ -140,10 +250,35 @@ class SequentialLR(LRScheduler):
     ) -> None:
         if len(milestones) != len(schedulers) - 1:
             raise ValueError("SequentialLR: needs one milestone fewer than schedulers")
+        if any(s.optimizer is not optimizer for s in schedulers):
+            raise ValueError("SequentialLR: every scheduler must drive the same optimizer")
+        self.optimizer = optimizer
         self.schedulers, self.milestones = list(schedulers), list(milestones)
-        super().__init__(optimizer, last_epoch)
+        self.last_epoch, self._step_count = last_epoch + 1, 1
+        for group in optimizer.param_groups:  # undo what the schedulers' own first steps did
+            group["lr"] = group["initial_lr"]
+        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        for scheduler in self.schedulers:
+            scheduler.last_epoch -= 1
+        self.schedulers[0]._step_count = 0
+        self.schedulers[0].step()
+        self._last_lr = self.schedulers[0].get_last_lr()
 
-    def lr_at(self, epoch: int, base_lr: float) -> float:
-        stage = bisect.bisect_right(self.milestones, epoch)
-        start = self.milestones[stage - 1] if stage else 0
-        return self.schedulers[stage].lr_at(epoch - start, base_lr)
+    def step(self, epoch: int | None = None) -> None:
+        self.last_epoch += 1
+        self._step_count += 1
+        stage = bisect.bisect_right(self.milestones, self.last_epoch)
+        scheduler = self.schedulers[stage]
+        if stage and self.milestones[stage - 1] == self.last_epoch:
+            scheduler.step(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self) -> dict[str, Any]:
+        return {**super().state_dict(), "schedulers": [s.state_dict() for s in self.schedulers]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        super().load_state_dict(state)
+        for scheduler, saved in zip(self.schedulers, state["schedulers"]):
+            scheduler.load_state_dict(saved)
