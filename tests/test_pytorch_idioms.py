@@ -15,3 +15,18 @@ def test_max_over_a_dim_unpacks_into_values_and_indices(batch):
     values, indices = rf.max(logits, dim=1, keepdim=True)
     assert values.shape == indices.shape == (batch, 1)
     assert (predicted == rf.tensor(logits.data.argmax(1))).sum().item() == batch
+
+
+def test_history_is_a_sequence_of_records_and_a_mapping_of_metrics():
+    from rectifiers.training import History
+
+    history = History(
+        [{"epoch": 1, "train_loss": 2.0}, {"epoch": 2, "train_loss": 1.5, "val_loss": 1.7}]
+    )
+    assert [record["epoch"] for record in history] == [1, 2]  # looped forever before
+    assert history[-1]["train_loss"] == 1.5 and len(history[:1]) == 1
+    assert history["val_loss"] == [None, 1.7]
+    with pytest.raises(KeyError, match="typo.*recorded"):
+        history["typo"]  # returned [None, None] before
+    assert "val_loss" in history and "typo" not in history
+    assert history.keys() == ["epoch", "train_loss", "val_loss"]

@@ -6,9 +6,9 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -23,8 +23,20 @@ from .progress import Progress
 LossFn = Callable[..., Any]
 
 
-class History:
-    """Per-epoch records (dicts of numbers), writable as JSON."""
+class History(Sequence):
+    """Per-epoch records (dicts of numbers): a sequence of records, and a mapping of metrics.
+
+    ``history[0]`` and ``for record in history`` give the epochs' records;
+    ``history["train_loss"]`` gives one metric, epoch by epoch (an epoch
+    without it gives None), and a metric no epoch recorded is a ``KeyError``.
+
+    Examples:
+        >>> h = History([{"epoch": 1, "train_loss": 2.3}, {"epoch": 2, "train_loss": 1.9}])
+        >>> h["train_loss"], h[-1]["epoch"], len(h), "val_loss" in h
+        ([2.3, 1.9], 2, 2, False)
+        >>> [record["epoch"] for record in h]
+        [1, 2]
+    """
 
     def __init__(self, epochs: list[dict[str, Any]] | None = None) -> None:
         self.epochs: list[dict[str, Any]] = list(epochs or [])
@@ -32,12 +44,44 @@ class History:
     def append(self, record: dict[str, Any]) -> None:
         self.epochs.append(record)
 
-    def __getitem__(self, key: str) -> list[Any]:
-        """All values of one metric, epoch by epoch: ``history["train_loss"]``."""
-        return [record.get(key) for record in self.epochs]
+    @overload
+    def __getitem__(self, key: str) -> list[Any]: ...
+    @overload
+    def __getitem__(self, key: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, key: slice) -> History: ...
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            if key not in self:
+                raise KeyError(f"no epoch recorded {key!r}; recorded: {self.keys()}")
+            return [record.get(key) for record in self.epochs]
+        if isinstance(key, slice):
+            return History(self.epochs[key])
+        return self.epochs[key]
 
     def __len__(self) -> int:
         return len(self.epochs)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.epochs)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            return any(key in record for record in self.epochs)
+        return key in self.epochs
+
+    def keys(self) -> list[str]:
+        """Every metric name recorded, in first-seen order."""
+        return list(dict.fromkeys(k for record in self.epochs for k in record))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, History) and self.epochs == other.epochs
+
+    __hash__ = None  # type: ignore[assignment]  (mutable)
+
+    def __repr__(self) -> str:
+        return f"History({len(self)} epochs, keys={self.keys()})"
 
     def to_json(self, path: str | os.PathLike | None = None) -> str:
         text = json.dumps({"epochs": self.epochs}, indent=2)
