@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .function import Edge, Function
+from .inplace import changes, check_saved_arrays
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -109,6 +110,8 @@ def _count_consumers(root_fn: Function) -> dict[Function, int]:
 
 
 def _run_backward(fn: Function, grad: np.ndarray) -> tuple:
+    if changes[0] != fn.recorded_at:  # something was changed in place since the forward
+        check_saved_arrays(fn)
     retained = getattr(fn, "retained_output", None)
     if retained is not None and retained() is not None:
         retained()._accumulate_grad(grad)

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import inplace
 from .grad_mode import is_grad_enabled
 from .tensor import Tensor
 
@@ -63,6 +64,8 @@ class Function:
     needs_input_grad: tuple[bool, ...] = ()
     #: True once ``release`` has dropped what the forward saved.
     released: bool = False
+    #: The in-place change count (inplace.py) when this function was recorded.
+    recorded_at: int = 0
 
     def forward(self, *arrays: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not implement forward")
@@ -79,6 +82,7 @@ class Function:
         output = Tensor._wrap(self.forward(*(t.data for t in inputs)))
         if record:
             self.edges = tuple(Edge.to(t) if t.requires_grad else None for t in inputs)
+            self.recorded_at = inplace.changes[0]
             output._requires_grad = True
             output.grad_fn = self
         return output

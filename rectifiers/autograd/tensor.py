@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..random import resolve_generator
 from .grad_mode import is_grad_enabled
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Tensor:
     # np.exp(tensor) fail loudly instead of silently dropping the graph.
     __array_ufunc__ = None
     __hash__ = object.__hash__  # __eq__ is elementwise, so restore identity hashing
+    _counter: list[int] | None = None  # the version counter, made on first need (inplace.py)
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data: np.ndarray = as_array(data, dtype)
@@ -142,8 +144,20 @@ class Tensor:
             self.grad.data += grad
 
     def detach(self) -> Tensor:
-        """A new leaf tensor sharing this one's data, cut from the graph."""
-        return Tensor._wrap(self.data)
+        """A new leaf tensor sharing this one's data (and version counter), cut from the graph."""
+        tensor = Tensor._wrap(self.data)
+        tensor._counter = self._version_counter()
+        return tensor
+
+    def _version_counter(self) -> list[int]:
+        if self._counter is None:
+            self._counter = [0]
+        return self._counter
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's values were changed in place (PyTorch's ``_version``)."""
+        return self._counter[0] if self._counter is not None else 0
 
     # --- array facts --------------------------------------------------------------
     @property
@@ -223,6 +237,63 @@ class Tensor:
                 "gradient wrong; do it under rectifiers.no_grad() or on a detached tensor"
             )
         self.data[_index_arrays(index)] = as_array(value)
+        _inplace.bump(self)
+
+    # In-place arithmetic: ``p -= lr * p.grad`` changes p itself, as in PyTorch (inplace.py).
+    def __iadd__(self, other: ArrayLike) -> Tensor:
+        return _inplace.apply(self, other, "add")
+
+    def __isub__(self, other: ArrayLike) -> Tensor:
+        return _inplace.apply(self, other, "sub")
+
+    def __imul__(self, other: ArrayLike) -> Tensor:
+        return _inplace.apply(self, other, "mul")
+
+    def __itruediv__(self, other: ArrayLike) -> Tensor:
+        return _inplace.apply(self, other, "div")
+
+    def __ipow__(self, other: ArrayLike) -> Tensor:
+        return _inplace.apply(self, other, "pow")
+
+    def add_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+        """self += alpha · other, in place."""
+        return _inplace.apply(self, other if alpha == 1 else other * alpha, "add")
+
+    def sub_(self, other: ArrayLike, alpha: float = 1) -> Tensor:
+        """self −= alpha · other, in place."""
+        return _inplace.apply(self, other if alpha == 1 else other * alpha, "sub")
+
+    def mul_(self, other: ArrayLike) -> Tensor:
+        return _inplace.apply(self, other, "mul")
+
+    def div_(self, other: ArrayLike) -> Tensor:
+        return _inplace.apply(self, other, "div")
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0, in place."""
+        return _inplace.write(self, np.zeros((), self.dtype))
+
+    def fill_(self, value: float) -> Tensor:
+        """Set every element to ``value``, in place."""
+        return _inplace.write(self, np.asarray(value))
+
+    def copy_(self, source: ArrayLike) -> Tensor:
+        """Copy ``source`` (broadcast to this shape) into this tensor, in place."""
+        return _inplace.write(self, np.asarray(getattr(source, "data", source)))
+
+    def clamp_(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        """Limit every element to [min, max], in place."""
+        return _inplace.write(self, np.clip(self.data, min, max))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
+        """Fill with draws from N(mean, std²), in place (from ``generator``, else the library's)."""
+        rng = resolve_generator(generator)
+        return _inplace.write(self, rng.normal(mean, std, self.shape))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
+        """Fill with draws from U(a, b), in place (from ``generator``, else the library's)."""
+        rng = resolve_generator(generator)
+        return _inplace.write(self, rng.uniform(a, b, self.shape))
 
     # --- arithmetic (each delegates to a Function in ops/) ------------------------------
     def _operand(self, other: ArrayLike) -> Tensor:
@@ -403,4 +474,5 @@ def _index_arrays(index: Any) -> Any:
     return index
 
 
+from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402  (ops builds on Tensor, so it comes after it)

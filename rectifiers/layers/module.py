@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..autograd.inplace import bump
 from ..autograd.tensor import Tensor
 
 _hook_ids = itertools.count()
@@ -281,6 +282,7 @@ class Module:
             )
         for key, value in values.items():
             targets[key].data[...] = value
+            bump(targets[key])
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..autograd.inplace import bump
 from ..autograd.tensor import Tensor
 from ..checks import check_number
 
@@ -103,6 +104,7 @@ class Optimizer:
                     updates.append((p, group))
         for p, group in updates:
             self.update(p.data, p.grad.data, self.state.setdefault(p, {}), group)
+            bump(p)  # a graph that saved p's old values can no longer be backpropagated
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         raise NotImplementedError

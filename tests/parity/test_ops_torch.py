@@ -164,3 +164,22 @@ def test_composite_expression():
         return run
 
     compare(f(rf), f(torch), [data(8, 5), data(5, 3), data(3)])
+
+
+def test_in_place_arithmetic_matches_torch():
+    def chain(t):
+        h = t * 2
+        h += t
+        h *= t
+        h -= 1.5
+        h /= t + 3
+        return h
+
+    compare(chain, chain, [data(3, 4)])
+    x = np.arange(4, dtype=np.float32)
+    ours, theirs = rf.tensor(x.copy()), torch.tensor(x.copy())
+    with rf.no_grad(), torch.no_grad():
+        for t in (ours, theirs):
+            t.add_(2, alpha=3)
+            t.mul_(0.5).clamp_(0, 3.5)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())

@@ -232,7 +232,13 @@ def _binary(function: type[Function], name: str):  # type: ignore[no-untyped-def
     divides = function is Div
 
     def apply(x: Any, y: Any) -> Tensor:
-        x, y = promote(x, y, divides)
+        if not (  # the common case, two tensors of one floating dtype, needs no promotion
+            isinstance(x, Tensor)
+            and isinstance(y, Tensor)
+            and x.data.dtype == y.data.dtype
+            and x.data.dtype.kind == "f"
+        ):
+            x, y = promote(x, y, divides)
         try:
             return function()(x, y)
         except ValueError:
