@@ -31,10 +31,14 @@ from .autograd.ops import (
     amin,
     argmax,
     argmin,
+    cat,
+    clamp,
+    clone,
     concatenate,
     exp,
     flatten,
     log,
+    log_softmax,
     matmul,
     max,
     maximum,
@@ -44,6 +48,7 @@ from .autograd.ops import (
     permute,
     reshape,
     sigmoid,
+    softmax,
     sqrt,
     squeeze,
     stack,
@@ -53,13 +58,38 @@ from .autograd.ops import (
     unsqueeze,
     where,
 )
-from .creation import arange, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .creation import (
+    arange,
+    empty,
+    from_numpy,
+    full,
+    full_like,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
 from .random import default_generator, manual_seed
 from .serialization import CheckpointError, load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "randn_like",
+    "rand_like",
+    "full_like",
+    "from_numpy",
+    "empty",
+    "softmax",
+    "log_softmax",
+    "clone",
+    "clamp",
+    "cat",
     "sum",
     "minimum",
     "min",

@@ -90,3 +90,32 @@ def rand(
     """Samples of the uniform distribution U[0, 1)."""
     rng = resolve_generator(generator, seed)
     return Tensor(rng.random(_shape_arg(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing ``array``'s memory (no copy; changes show in both), as ``torch.from_numpy``."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return Tensor(array)
+
+
+def full_like(
+    other: Tensor, fill_value: float, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """``fill_value`` with ``other``'s shape (and dtype, unless given)."""
+    return Tensor(np.full_like(other.data, fill_value, dtype=dtype), requires_grad)
+
+
+def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor (float32 by default): its values are whatever memory held."""
+    return Tensor(np.empty(_shape_arg(shape), dtype=_dtype(dtype)), requires_grad)
+
+
+def rand_like(other: Tensor, generator: np.random.Generator | None = None) -> Tensor:
+    """U[0, 1) samples with ``other``'s shape and (floating) dtype."""
+    return rand(*other.shape, generator=generator, dtype=other.dtype)
+
+
+def randn_like(other: Tensor, generator: np.random.Generator | None = None) -> Tensor:
+    """N(0, 1) samples with ``other``'s shape and (floating) dtype."""
+    return randn(*other.shape, generator=generator, dtype=other.dtype)

@@ -388,8 +388,80 @@ class Tensor:
     def abs(self) -> Tensor:
         return _ops.abs(self)
 
+    def softmax(self, dim: int) -> Tensor:
+        return _ops.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        return _ops.log_softmax(self, dim)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        return _ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory; gradients flow back (as ``torch.Tensor.clone``)."""
+        return _ops.clone(self)
+
+    def relu(self) -> Tensor:
+        """max(x, 0), with gradient 0 at x = 0 (as ``torch.relu``)."""
+        return _ops.where(self.data > 0, self, 0)
+
+    def eq(self, other: ArrayLike) -> Tensor:
+        return self == other
+
+    def ne(self, other: ArrayLike) -> Tensor:
+        return self != other
+
+    def lt(self, other: ArrayLike) -> Tensor:
+        return self < other
+
+    def le(self, other: ArrayLike) -> Tensor:
+        return self <= other
+
+    def gt(self, other: ArrayLike) -> Tensor:
+        return self > other
+
+    def ge(self, other: ArrayLike) -> Tensor:
+        return self >= other
+
+    def to(self, target: Any = None, dtype: Any = None, **ignored: Any) -> Tensor:
+        """Convert to a dtype (``t.to(np.float64)``, ``t.to(other_tensor)``); ``"cpu"`` keeps the tensor.
+
+        PyTorch's device arguments are accepted for ``"cpu"`` only: this library
+        runs on the CPU (``non_blocking``/``copy`` are ignored, as they change nothing here).
+        """
+        if isinstance(target, Tensor):
+            dtype = target.dtype
+        elif isinstance(target, str) or getattr(target, "type", None) == "cpu":
+            _check_device(target)
+        elif target is not None:
+            dtype = target
+        return self if dtype is None or np.dtype(dtype) == self.dtype else self.astype(dtype)
+
+    def cpu(self) -> Tensor:
+        """This tensor (rectifiers keeps every tensor in CPU memory)."""
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        raise RuntimeError("rectifiers runs on the CPU only (NumPy); drop .cuda() or use .cpu()")
+
+    def long(self) -> Tensor:
+        return self.astype(np.int64)
+
+    def int(self) -> Tensor:
+        return self.astype(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.astype(np.bool_)
+
     def astype(self, dtype: Any) -> Tensor:
-        """Differentiable dtype conversion (the gradient is converted back)."""
+        """Dtype conversion; differentiable between floating types (the gradient is converted back).
+
+        To an integer or bool dtype the result is cut from the graph, as in PyTorch.
+        """
+        if np.dtype(dtype).kind != "f":
+            return Tensor._wrap(self.data.astype(dtype))
         return _ops.cast(self, dtype)
 
     def float(self) -> Tensor:
@@ -456,6 +528,14 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.getitem(self, _index_arrays(index))
+
+
+def _check_device(device: Any) -> None:
+    name = str(getattr(device, "type", device)).split(":")[0]
+    if name != "cpu":
+        raise RuntimeError(
+            f"device {device!r}: rectifiers runs on the CPU only (NumPy); use 'cpu' or drop .to()"
+        )
 
 
 def _shape_arg(args: tuple) -> tuple:

@@ -20,8 +20,10 @@ from .elementwise import (
     where,
 )
 from .linalg import matmul
+from .probability import clamp, clone, log_softmax, softmax
 from .reductions import ValuesIndices, amax, amin, argmax, argmin, max, mean, min, sum
 from .shape import (
+    cat,
     concatenate,
     flatten,
     getitem,
@@ -34,6 +36,11 @@ from .shape import (
 )
 
 __all__ = [
+    "cat",
+    "clamp",
+    "clone",
+    "log_softmax",
+    "softmax",
     "ValuesIndices",
     "amax",
     "amin",

@@ -167,8 +167,9 @@ def getitem(x: Tensor, index: Any) -> Tensor:
         ) from None
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis (as ``numpy.concatenate`` / ``torch.cat``)."""
+def concatenate(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join tensors along an existing axis (as ``numpy.concatenate`` / ``torch.cat``; ``dim`` = ``axis``)."""
+    axis = axis if dim is None else dim
     tensors = _tensor_list(tensors, "concatenate")
     axis = _check_dim(axis, tensors[0].ndim, "concatenate")
     shapes = [t.shape for t in tensors]
@@ -181,8 +182,9 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     return Concatenate(axis)(*tensors)
 
 
-def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join same-shape tensors along a new axis (as ``numpy.stack`` / ``torch.stack``)."""
+def stack(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None) -> Tensor:
+    """Join same-shape tensors along a new axis (as ``numpy.stack`` / ``torch.stack``; ``dim`` = ``axis``)."""
+    axis = axis if dim is None else dim
     tensors = _tensor_list(tensors, "stack")
     shapes = [t.shape for t in tensors]
     if any(s != shapes[0] for s in shapes):
@@ -195,3 +197,8 @@ def _tensor_list(tensors: Sequence[Any], what: str) -> list[Tensor]:
     if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence) or len(tensors) == 0:
         raise ValueError(f"{what} needs a non-empty list of tensors")
     return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along dimension ``dim``, as ``torch.cat``."""
+    return concatenate(tensors, dim)
