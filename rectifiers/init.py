@@ -263,3 +263,20 @@ def init_model(
         if bias is not None:
             zeros_(bias)
     return model
+
+
+__all__ = [
+    "calculate_fan_in_and_fan_out",
+    "calculate_gain",
+    "constant_",
+    "default_uniform_",
+    "init_model",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "normal_",
+    "ones_",
+    "uniform_",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]

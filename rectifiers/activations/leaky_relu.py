@@ -16,6 +16,7 @@ class LeakyReLU(Module):
     Args:
         negative_slope: a. Default 0.01, PyTorch's and Maas et al.'s (2013)
             value. (Chainer and DeZero default to 0.2 — not followed here.)
+        inplace: accepted for PyTorch code; computed out of place (same values).
 
     Xu et al. (2015) write the same function with a divisor, y = x / d for
     x < 0, and test d = 100 (slope 0.01) and d = 5.5 ("very leaky", slope
@@ -28,7 +29,7 @@ class LeakyReLU(Module):
         LeakyReLU(negative_slope=0.18181818181818182)
     """
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = check_number("LeakyReLU", "negative_slope", negative_slope)
 

@@ -21,10 +21,14 @@ class ReLU(Module):
     Examples:
         >>> import rectifiers as rf
         >>> ReLU()(rf.tensor([-1.0, 2.0]))
-        tensor([0., 2.], grad_fn=None)
+        tensor([0., 2.])
     """
 
     negative_slope = 0.0
+
+    def __init__(self, inplace: bool = False) -> None:
+        """``inplace`` is accepted for PyTorch code; the result is computed out of place."""
+        super().__init__()
 
     def forward(self, x: Tensor) -> Tensor:
         return relu(x)

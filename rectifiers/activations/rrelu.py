@@ -33,6 +33,8 @@ class RReLU(Module):
 
     Args:
         lower, upper: bounds of the uniform draw (slopes, or divisors in the divisor form).
+        inplace: accepted for PyTorch code; the result is computed out of place
+            (the same values; the input is left as it was).
         generator: the module's random generator (default: the library's); give
             one to make training reproducible.
         parameterization: "slope" or "divisor".
@@ -50,6 +52,7 @@ class RReLU(Module):
         self,
         lower: float = 1.0 / 8,
         upper: float = 1.0 / 3,
+        inplace: bool = False,
         generator: np.random.Generator | None = None,
         parameterization: str = "slope",
     ) -> None:
@@ -63,7 +66,7 @@ class RReLU(Module):
         cls, lower: float = 3.0, upper: float = 8.0, generator: np.random.Generator | None = None
     ) -> RReLU:
         """Xu et al.'s form: y = x / d, d ~ U(lower, upper) in training, d = (lower + upper)/2 in evaluation."""
-        return cls(lower, upper, generator, parameterization="divisor")
+        return cls(lower, upper, generator=generator, parameterization="divisor")
 
     @property
     def eval_slope(self) -> float:

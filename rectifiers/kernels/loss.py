@@ -56,3 +56,79 @@ def cross_entropy_backward(grad: np.ndarray, saved: CrossEntropySaved) -> np.nda
     else:
         dlogits *= grad[:, None]
     return dlogits
+
+
+# --- the general form: class weights, an ignored class, label smoothing -----------------
+#
+# With weights w (C,), smoothing ε and C classes, every loss PyTorch's cross_entropy and
+# nll_loss compute is a weighted sum of log-probabilities,
+#
+#     loss_n = −Σ_c A[n, c] · log p[n, c],
+#     A[n, c] = (1 − ε) · w[t_n] · [c = t_n] + ε · w[c] / C     (0 for an ignored row),
+#
+# averaged ("mean") over the total weight Σ_n w[t_n] of the rows not ignored. Its gradient
+# with respect to the logits is p[n] · Σ_c A[n, c] − A[n] (softmax and log together), and
+# with respect to given log-probabilities (nll_loss) simply −A[n].
+
+
+class WeightedSaved(NamedTuple):
+    coefficients: np.ndarray  # A, (N, C)
+    probs: np.ndarray | None  # softmax, or None when the input already held log-probabilities
+    scale: float  # 1 / Σ w[t_n] for "mean", else 1
+    reduction: str
+
+
+def class_coefficients(
+    targets: np.ndarray,
+    classes: int,
+    weight: np.ndarray | None,
+    ignore_index: int,
+    smoothing: float,
+    dtype: np.dtype,
+) -> tuple[np.ndarray, float]:
+    """(A, total weight of the rows not ignored), as in the comment above."""
+    n = len(targets)
+    w = np.ones(classes, dtype) if weight is None else weight.astype(dtype, copy=False)
+    kept = targets != ignore_index
+    safe = np.where(kept, targets, 0)
+    coefficients = np.zeros((n, classes), dtype)
+    coefficients[np.arange(n), safe] = (1 - smoothing) * w[safe]
+    if smoothing:
+        coefficients += smoothing * w / classes
+    coefficients[~kept] = 0
+    return coefficients, float(w[safe][kept].sum())
+
+
+def weighted_loss_forward(
+    values: np.ndarray,
+    coefficients: np.ndarray,
+    total_weight: float,
+    reduction: str,
+    from_logits: bool,
+) -> tuple[np.ndarray, WeightedSaved]:
+    """loss_n = −Σ_c A[n, c] log p[n, c]; ``values`` are logits (softmax taken) or log-probabilities."""
+    if from_logits:
+        shifted = values - values.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    else:
+        log_probs = values
+    losses = -(coefficients * log_probs).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # every row ignored: 0/0 = nan, as torch
+        scale = 1.0 / total_weight if reduction == "mean" and total_weight else float("nan")
+    if reduction == "mean":
+        loss = losses.sum() * scale if total_weight else np.asarray(np.nan)
+    elif reduction == "sum":
+        loss, scale = losses.sum(), 1.0
+    else:
+        loss, scale = losses, 1.0
+    probs = np.exp(log_probs) if from_logits else None
+    saved = WeightedSaved(coefficients, probs, scale, reduction)
+    return np.asarray(loss, dtype=values.dtype), saved
+
+
+def weighted_loss_backward(grad: np.ndarray, saved: WeightedSaved) -> np.ndarray:
+    """d/dlogits = p · Σ_c A − A; d/dlog-probabilities = −A; times dL/dloss (per row for "none")."""
+    a = saved.coefficients
+    d = -a if saved.probs is None else saved.probs * a.sum(axis=1, keepdims=True) - a
+    factor = grad[:, None] if saved.reduction == "none" else grad * saved.scale
+    return (d * factor).astype(a.dtype, copy=False)

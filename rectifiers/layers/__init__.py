@@ -1,11 +1,12 @@
 """Layer modules (PyTorch's ``torch.nn`` names) and the ``Module`` base class."""
 
 from .batchnorm import BatchNorm1d, BatchNorm2d
-from .container import Sequential
+from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv2d
+from .elementwise import LogSoftmax, Sigmoid, Softmax, Tanh
 from .linear import Linear
-from .loss import CrossEntropyLoss
-from .misc import Dropout, Flatten, Identity
+from .loss import CrossEntropyLoss, MSELoss, NLLLoss
+from .misc import Dropout, Dropout2d, Flatten, Identity
 from .module import Module, Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 
@@ -17,11 +18,20 @@ __all__ = [
     "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Dropout2d",
     "Flatten",
     "Identity",
     "Linear",
+    "LogSoftmax",
+    "MSELoss",
     "MaxPool2d",
     "Module",
+    "ModuleDict",
+    "ModuleList",
+    "NLLLoss",
     "Parameter",
     "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
 ]

@@ -104,7 +104,7 @@ def test_cross_entropy_reductions_and_large_logits(reduction):
     logits = data(4, 3) * 50
     targets = np.array([0, 2, 1, 1])
     compare(
-        lambda t: F.cross_entropy(t, targets, reduction),
+        lambda t: F.cross_entropy(t, targets, reduction=reduction),
         lambda t: TF.cross_entropy(t, torch.tensor(targets), reduction=reduction),
         [logits],
         atol=1e-4,
