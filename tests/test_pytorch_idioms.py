@@ -30,3 +30,26 @@ def test_history_is_a_sequence_of_records_and_a_mapping_of_metrics():
         history["typo"]  # returned [None, None] before
     assert "val_loss" in history and "typo" not in history
     assert history.keys() == ["epoch", "train_loss", "val_loss"]
+
+
+def test_zero_dimensional_results_hold_0d_arrays():
+    x = rf.tensor([1.0, 2.0], requires_grad=True)
+    for result in (x.sum(), x.mean(), x.max(), (x * x).sum(), x.amax()):
+        assert type(result.data) is np.ndarray and result.shape == ()
+    loss = x.sum()
+    with rf.no_grad():
+        loss += 1  # an in-place change needs an array, not a NumPy scalar
+    assert loss.item() == 4.0
+
+
+def test_a_shared_module_is_saved_under_every_name_and_apply_visits_in_pytorch_order():
+    from rectifiers import nn
+
+    shared = nn.Linear(2, 2)
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    model.load_state_dict(model.state_dict())
+    order = []
+    tree = nn.Sequential(nn.Sequential(nn.Linear(1, 1), nn.ReLU()), nn.Tanh())
+    tree.apply(lambda m: order.append(type(m).__name__))
+    assert order == ["Linear", "ReLU", "Sequential", "Tanh", "Sequential"]

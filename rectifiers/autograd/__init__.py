@@ -5,6 +5,8 @@
 * ``engine.py`` runs the backward pass,
 * ``ops/`` holds the operations (arithmetic, reductions, shapes, matmul),
 * ``grad_mode.py`` switches recording off (``no_grad``),
+* ``gradients.py`` returns gradients for chosen inputs (``grad``),
+* ``inplace.py`` handles in-place operations and guards what a backward saved,
 * ``gradcheck.py`` checks any backward against finite differences.
 """
 
@@ -14,6 +16,7 @@ from .engine import backward
 from .function import Function, unbroadcast
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck
+from .gradients import grad
 
 __all__ = [
     "Function",
@@ -21,6 +24,7 @@ __all__ = [
     "Tensor",
     "backward",
     "enable_grad",
+    "grad",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",

@@ -19,7 +19,7 @@ backward through the same graph is an error rather than a wrong answer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,8 +36,19 @@ FREED_GRAPH_MESSAGE = (
 )
 
 
-def backward(root: Tensor, grad: np.ndarray | None = None, retain_graph: bool = False) -> None:
-    """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad."""
+def backward(
+    root: Tensor,
+    grad: np.ndarray | None = None,
+    retain_graph: bool = False,
+    capture: dict[Any, np.ndarray | None] | None = None,
+) -> None:
+    """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
+
+    With ``capture`` (``autograd.grad``), no ``.grad`` is touched: the gradient
+    reaching each key — a leaf tensor, or the Function that produced a
+    non-leaf — is stored in ``capture`` instead. Hooks (``register_hook``) run
+    on a tensor's gradient before it is accumulated, captured or passed on.
+    """
     if not root.requires_grad:
         raise RuntimeError(
             "backward() called on a tensor that does not require grad: nothing in its "
@@ -45,7 +56,7 @@ def backward(root: Tensor, grad: np.ndarray | None = None, retain_graph: bool = 
         )
     grad = _initial_grad(root, grad)
     if root.grad_fn is None:
-        root._accumulate_grad(grad)
+        _deliver(root, grad, capture)
         return
     pending = _count_consumers(root.grad_fn)
     grads: dict[Function, np.ndarray] = {root.grad_fn: grad}
@@ -53,6 +64,10 @@ def backward(root: Tensor, grad: np.ndarray | None = None, retain_graph: bool = 
     while ready:
         fn = ready.pop()
         grad = grads.pop(fn, None)
+        if grad is not None and fn.output_hooks:
+            grad = _run_hooks(fn.output_hooks.values(), grad)
+        if capture is not None and fn in capture and grad is not None:
+            capture[fn] = grad if capture[fn] is None else capture[fn] + grad
         edges = fn.edges
         input_grads = _run_backward(fn, grad) if grad is not None else (None,) * len(edges)
         for edge, input_grad in zip(edges, input_grads):
@@ -63,7 +78,7 @@ def backward(root: Tensor, grad: np.ndarray | None = None, retain_graph: bool = 
             if input_grad is not None:
                 input_grad = _checked(fn, edge, input_grad)
                 if is_leaf:
-                    target._accumulate_grad(input_grad)
+                    _deliver(target, input_grad, capture)
                 elif target in grads:
                     grads[target] = grads[target] + input_grad
                 else:
@@ -74,6 +89,31 @@ def backward(root: Tensor, grad: np.ndarray | None = None, retain_graph: bool = 
                     ready.append(target)
         if not retain_graph:
             fn.release()
+
+
+def _deliver(leaf: Tensor, grad: np.ndarray, capture: dict | None) -> None:
+    """A leaf's gradient: through its hooks, then into ``.grad`` (or into ``capture``)."""
+    if leaf._hooks:
+        grad = _run_hooks(leaf._hooks.values(), grad)
+    if capture is None:
+        leaf._accumulate_grad(grad)
+    elif leaf in capture:
+        capture[leaf] = grad.copy() if capture[leaf] is None else capture[leaf] + grad
+
+
+def _run_hooks(hooks: Any, grad: np.ndarray) -> np.ndarray:
+    from .tensor import Tensor
+
+    for hook in list(hooks):
+        replaced = hook(Tensor._wrap(grad))
+        if replaced is not None:
+            new = np.asarray(getattr(replaced, "data", replaced))
+            if new.shape != grad.shape:
+                raise RuntimeError(
+                    f"a hook returned a gradient of shape {new.shape}, expected {grad.shape}"
+                )
+            grad = new.astype(grad.dtype, copy=False)
+    return grad
 
 
 def _initial_grad(root: Tensor, grad: np.ndarray | None) -> np.ndarray:

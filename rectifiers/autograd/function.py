@@ -66,6 +66,8 @@ class Function:
     released: bool = False
     #: The in-place change count (inplace.py) when this function was recorded.
     recorded_at: int = 0
+    #: Hooks registered on this function's output tensor (``Tensor.register_hook``).
+    output_hooks: dict = {}  # (read-only default; registering gives the instance its own)
 
     def forward(self, *arrays: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} does not implement forward")
@@ -79,7 +81,10 @@ class Function:
         except AttributeError:
             raise _not_tensors(self, inputs) from None
         record = is_grad_enabled() and any(self.needs_input_grad)
-        output = Tensor._wrap(self.forward(*(t.data for t in inputs)))
+        result = self.forward(*(t.data for t in inputs))
+        if type(result) is not np.ndarray:  # NumPy reductions give scalars; a tensor holds an array
+            result = np.asarray(result)
+        output = Tensor._wrap(result)
         if record:
             self.edges = tuple(Edge.to(t) if t.requires_grad else None for t in inputs)
             self.recorded_at = inplace.changes[0]

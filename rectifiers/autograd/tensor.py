@@ -73,6 +73,7 @@ class Tensor:
     __array_ufunc__ = None
     __hash__ = object.__hash__  # __eq__ is elementwise, so restore identity hashing
     _counter: list[int] | None = None  # the version counter, made on first need (inplace.py)
+    _hooks: dict = {}  # a leaf's gradient hooks (read-only default; see register_hook)
 
     def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data: np.ndarray = as_array(data, dtype)
@@ -135,6 +136,33 @@ class Tensor:
         """Keep ``.grad`` for this non-leaf tensor too after ``backward()``."""
         if self.grad_fn is not None:
             self.grad_fn.retain_output_grad(self)
+
+    def register_hook(self, hook: Any) -> HookHandle:
+        """Call ``hook(grad)`` whenever this tensor's gradient is computed; a non-None return replaces it.
+
+        As ``torch.Tensor.register_hook``: for a leaf the hook runs before the
+        gradient is added to ``.grad``; for a computed tensor, before the
+        gradient flows on to its inputs. Returns a handle whose ``remove()``
+        unregisters the hook.
+
+        Examples:
+            >>> import rectifiers as rf
+            >>> w = rf.ones(2, requires_grad=True)
+            >>> handle = w.register_hook(lambda g: g * 10)
+            >>> (w * 3).sum().backward()
+            >>> w.grad
+            tensor([30., 30.])
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        owner = self if self.grad_fn is None else self.grad_fn
+        attribute = "_hooks" if self.grad_fn is None else "output_hooks"
+        if attribute not in vars(owner):
+            setattr(owner, attribute, {})
+        hooks = getattr(owner, attribute)
+        key = object()
+        hooks[key] = hook
+        return HookHandle(hooks, key)
 
     def _accumulate_grad(self, grad: np.ndarray) -> None:
         if self.grad is None:
@@ -528,6 +556,16 @@ class Tensor:
 
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.getitem(self, _index_arrays(index))
+
+
+class HookHandle:
+    """Returned by ``register_hook``: ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: dict, key: object) -> None:
+        self._hooks, self._key = hooks, key
+
+    def remove(self) -> None:
+        self._hooks.pop(self._key, None)
 
 
 def _check_device(device: Any) -> None:

@@ -138,13 +138,20 @@ class Module:
         return RemovableHandle(self._forward_hooks, key)
 
     # --- traversal ----------------------------------------------------------------
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every submodule (depth first, each once), with dotted names."""
+    def named_modules(
+        self, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and every submodule (depth first, pre-order), with dotted names.
+
+        A module reachable under several names is given once (its first name),
+        unless ``remove_duplicate=False`` (as ``state_dict`` uses it: PyTorch
+        saves a shared module's tensors under every name).
+        """
         seen: set[int] = set()
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
+            if remove_duplicate and id(module) in seen:
                 continue
             seen.add(id(module))
             yield name, module
@@ -194,9 +201,19 @@ class Module:
             yield b
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
-        """Call ``fn`` on every submodule and then on this module."""
-        for module in reversed(list(self.modules())):
-            fn(module)
+        """Call ``fn`` on every submodule, children before parents, in PyTorch's order.
+
+        The order is a post-order walk (each child's subtree in registration
+        order, then the module itself), without recursion.
+        """
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        while stack:
+            module, children_done = stack.pop()
+            if children_done:
+                fn(module)
+                continue
+            stack.append((module, True))
+            stack.extend((child, False) for child in reversed(list(module.children())))
         return self
 
     # --- modes and gradients ----------------------------------------------------------
@@ -241,7 +258,7 @@ class Module:
         running optimiser, and arrays are what ``rectifiers.save`` writes.)
         """
         state = OrderedDict()
-        for prefix, module in self.named_modules():
+        for prefix, module in self.named_modules(remove_duplicate=False):
             for registry in (module._parameters, module._buffers):
                 for name, value in registry.items():
                     if value is not None:
@@ -261,7 +278,7 @@ class Module:
                 keys, shape and dtype mismatches); the module is then unchanged.
         """
         targets = {}
-        for prefix, module in self.named_modules():
+        for prefix, module in self.named_modules(remove_duplicate=False):
             for registry in (module._parameters, module._buffers):
                 for name, value in registry.items():
                     if value is not None:
