@@ -23,6 +23,8 @@ from . import (
     optim,
     random,
     training,
+    utils,
+    vision,
 )
 from .autograd import Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.ops import (
@@ -75,11 +77,14 @@ from .creation import (
     zeros_like,
 )
 from .random import default_generator, manual_seed
-from .serialization import CheckpointError, load, save
+from .serialization import CheckpointError, load, load_safetensors, save
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "utils",
+    "vision",
+    "load_safetensors",
     "randn_like",
     "rand_like",
     "full_like",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from typing import Any
 
 import numpy as np
@@ -105,6 +106,7 @@ def load(path: str | os.PathLike) -> Any:
     """
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no checkpoint at {path}")
+    _refuse_pickles(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
             if not hasattr(archive, "files") or _STRUCTURE_KEY not in archive.files:
@@ -123,6 +125,71 @@ def load(path: str | os.PathLike) -> Any:
         ) from None
 
 
+def _refuse_pickles(path: str | os.PathLike) -> None:
+    """A PyTorch ``.pt`` file is a pickle (in a zip, or bare): say so, and how to convert it."""
+    with open(path, "rb") as f:
+        head = f.read(2)
+    is_torch_zip = False
+    if head == b"PK":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                is_torch_zip = any(name.endswith("data.pkl") for name in archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return  # a broken zip: load() says so
+
+    if is_torch_zip or head[:1] == b"\x80":
+        raise CheckpointError(
+            f"{path} is a PyTorch/pickle file: rectifiers never unpickles (a pickle can run any "
+            "code). Convert it where torch is installed, e.g. "
+            "safetensors.torch.save_file(model.state_dict(), 'model.safetensors'), then "
+            "rectifiers.load_safetensors('model.safetensors'); or numpy.savez('model.npz', "
+            "**{k: v.numpy() for k, v in model.state_dict().items()}) and dict(numpy.load('model.npz')). "
+            "See docs/porting.md"
+        )
+
+
 def _first_line(error: Exception) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else ""
+
+
+_SAFETENSORS_DTYPES = {
+    "F64": np.float64, "F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32,
+    "I16": np.int16, "I8": np.int8, "U8": np.uint8, "BOOL": np.bool_,
+}  # fmt: skip
+
+
+def load_safetensors(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The tensors of a ``.safetensors`` file as {name: array}: the safe way in from PyTorch.
+
+    The format is an 8-byte little-endian header length, a JSON header
+    ``{name: {"dtype", "shape", "data_offsets": [begin, end]}}``, then the raw
+    little-endian bytes — data only, nothing to execute. bfloat16 tensors are
+    widened to float32. Load the result with ``model.load_state_dict(...)``.
+
+    Raises:
+        CheckpointError: the file is not a well-formed safetensors file.
+    """
+    raw = open(path, "rb").read()
+    try:
+        size = int.from_bytes(raw[:8], "little")
+        header = json.loads(raw[8 : 8 + size])
+        body = memoryview(raw)[8 + size :]
+        tensors = {}
+        for name, entry in header.items():
+            if name == "__metadata__":
+                continue
+            begin, end = entry["data_offsets"]
+            shape = tuple(entry["shape"])
+            if entry["dtype"] == "BF16":  # bfloat16 = the top half of a float32
+                halves = np.frombuffer(body[begin:end], dtype="<u2").astype(np.uint32) << 16
+                tensors[name] = halves.view(np.float32).reshape(shape)
+                continue
+            dtype = np.dtype(_SAFETENSORS_DTYPES[entry["dtype"]]).newbyteorder("<")
+            array = np.frombuffer(body[begin:end], dtype=dtype).reshape(shape)
+            tensors[name] = array.astype(array.dtype.newbyteorder("="))
+        return tensors
+    except Exception as error:
+        raise CheckpointError(
+            f"{path} is not a readable safetensors file ({type(error).__name__}: {_first_line(error)})"
+        ) from None

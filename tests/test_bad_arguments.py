@@ -115,7 +115,7 @@ CONSTRUCTORS: dict[str, list[tuple]] = {
     "data": [
         (lambda: data.DataLoader(data.SyntheticImages(8, size=8), batch_size=0), "batch_size"),
         (lambda: data.DataLoader(data.SyntheticImages(8, size=8), batch_size=2.5), "batch_size"),
-        (lambda: data.DataLoader([1, 2, 3]), "dataset"),
+        (lambda: data.DataLoader({1, 2, 3}), "dataset"),
         (lambda: data.ArrayDataset(np.zeros((4, 3, 2, 2)), np.zeros(3, np.int64)), "targets"),
         (lambda: data.SyntheticImages(-1), "n"),
         (lambda: data.SyntheticImages(8, num_classes=0), "num_classes"),

@@ -2,6 +2,7 @@
 
 from . import transforms
 from .cifar import CIFAR10, CIFAR100, DatasetError
+from .dataset import Dataset, Subset, TensorDataset, default_collate, random_split
 from .download import DownloadError, default_data_dir, download
 from .loader import ArrayDataset, DataLoader, subset
 from .synthetic import SyntheticImages
@@ -11,11 +12,16 @@ __all__ = [
     "CIFAR100",
     "ArrayDataset",
     "DataLoader",
+    "Dataset",
     "DatasetError",
     "DownloadError",
+    "Subset",
     "SyntheticImages",
+    "TensorDataset",
+    "default_collate",
     "default_data_dir",
     "download",
+    "random_split",
     "subset",
     "transforms",
 ]

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import io
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -69,10 +71,16 @@ class _CIFAR:
     extra_members = frozenset({MANIFEST, "readme.html"})  # what else the folder may hold
 
     def __init__(
-        self, root: str | Path | None = None, train: bool = True, download: bool = False
+        self,
+        root: str | Path | None = None,
+        train: bool = True,
+        transform: Callable[[np.ndarray], Any] | None = None,
+        target_transform: Callable[[int], Any] | None = None,
+        download: bool = False,
     ) -> None:
         self.root = Path(root) if root is not None else default_data_dir()
         self.train = train
+        self.transform, self.target_transform = transform, target_transform
         source = self._find_source(download)
         files = self._read_verified(source, self._files() + [self.meta_file])
         batches = {name: unpickle_batch(raw, f"{source}:{name}") for name, raw in files.items()}
@@ -242,8 +250,16 @@ class _CIFAR:
     def __len__(self) -> int:
         return len(self.targets)
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, int]:
-        return self.data[index], int(self.targets[index])
+    def __getitem__(self, index: int) -> tuple[Any, Any]:
+        """(image, label). Without transforms: a (3, 32, 32) uint8 array and an int. With a
+        ``transform``, it receives the image as (32, 32, 3) uint8 (a PIL image's layout,
+        as torchvision's transforms expect); ``target_transform`` receives the label."""
+        image, target = self.data[index], int(self.targets[index])
+        if self.transform is not None:
+            image = self.transform(image.transpose(1, 2, 0))
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
 
     def __repr__(self) -> str:
         split = "train" if self.train else "test"
@@ -258,6 +274,10 @@ class CIFAR10(_CIFAR):
             themselves, or the official ``cifar-10-python.tar.gz``); default
             ``$RECTIFIERS_DATA``, else ``~/.cache/rectifiers``.
         train: the training split (else the test split).
+        transform: a per-sample transform of the (32, 32, 3) uint8 image, as
+            torchvision's (e.g. ``transforms.Compose([ToTensor(), Normalize(...)])``);
+            without one, a DataLoader takes the faster whole-batch path.
+        target_transform: a per-sample transform of the label.
         download: fetch the official archive into ``root`` when it is missing
             (md5-verified).
 
@@ -279,7 +299,8 @@ class CIFAR100(_CIFAR):
     """CIFAR-100: the same images format with 100 fine classes grouped into 20 coarse ones.
 
     Args:
-        root, train, download: as :class:`CIFAR10` (folder ``cifar-100-python/``).
+        root, train, transform, target_transform, download: as :class:`CIFAR10`
+            (folder ``cifar-100-python/``).
         labels: "fine" (100 classes) or "coarse" (20 superclasses).
     """
 
@@ -292,6 +313,8 @@ class CIFAR100(_CIFAR):
         self,
         root: str | Path | None = None,
         train: bool = True,
+        transform: Callable[[np.ndarray], Any] | None = None,
+        target_transform: Callable[[int], Any] | None = None,
         download: bool = False,
         labels: str = "fine",
     ) -> None:
@@ -299,7 +322,7 @@ class CIFAR100(_CIFAR):
             raise ValueError(f"CIFAR100: labels must be 'fine' or 'coarse', got {labels!r}")
         self.label_key = b"fine_labels" if labels == "fine" else b"coarse_labels"
         self.label_names_key = b"fine_label_names" if labels == "fine" else b"coarse_label_names"
-        super().__init__(root, train, download)
+        super().__init__(root, train, transform, target_transform, download)
 
     def _files(self) -> list[str]:
         return ["train" if self.train else "test"]

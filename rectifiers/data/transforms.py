@@ -8,9 +8,11 @@ the augmentation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
+from ..autograd.tensor import Tensor
 from ..checks import check_int, check_number
 
 Batch = np.ndarray
@@ -20,14 +22,14 @@ CIFAR10_STD = (0.2470, 0.2435, 0.2616)
 
 
 class Compose:
-    """Apply transforms in order."""
+    """Apply transforms in order: batch transforms ``t(batch, rng)``, or per-sample ones ``t(x)``."""
 
     def __init__(self, transforms: Sequence) -> None:
         self.transforms = list(transforms)
 
-    def __call__(self, batch: Batch, rng: np.random.Generator) -> Batch:
+    def __call__(self, batch: Any, rng: np.random.Generator | None = None) -> Any:
         for transform in self.transforms:
-            batch = transform(batch, rng)
+            batch = transform(batch) if rng is None else transform(batch, rng)
         return batch
 
     def __repr__(self) -> str:
@@ -35,18 +37,24 @@ class Compose:
 
 
 class Normalize:
-    """Per-channel (x − mean) / std, with mean and std of length C."""
+    """Per-channel (x − mean) / std, with mean and std of length C.
+
+    On a float32 (N, C, H, W) batch array (in place), or on one (C, H, W)
+    sample — an array or a Tensor, e.g. after :class:`ToTensor`, as torchvision.
+    """
 
     def __init__(self, mean: Sequence[float], std: Sequence[float]) -> None:
-        self.mean = np.asarray(mean, np.float32).reshape(1, -1, 1, 1)
-        self.std = np.asarray(std, np.float32).reshape(1, -1, 1, 1)
+        self.mean = np.asarray(mean, np.float32).reshape(-1, 1, 1)
+        self.std = np.asarray(std, np.float32).reshape(-1, 1, 1)
         if np.any(self.std <= 0):
             raise ValueError(f"Normalize: std must be positive, got {std}")
 
-    def __call__(self, batch: Batch, rng: np.random.Generator) -> Batch:
-        if batch.shape[1] != self.mean.shape[1]:
+    def __call__(self, batch: Any, rng: np.random.Generator | None = None) -> Any:
+        if isinstance(batch, Tensor):
+            return Tensor._wrap(self(batch.data.copy()))
+        if batch.ndim < 3 or batch.shape[-3] != len(self.mean):
             raise ValueError(
-                f"Normalize: {self.mean.shape[1]} channel statistics for a batch of shape {batch.shape}"
+                f"Normalize: {len(self.mean)} channel statistics for an input of shape {batch.shape}"
             )
         batch -= self.mean
         batch /= self.std
@@ -54,6 +62,34 @@ class Normalize:
 
     def __repr__(self) -> str:
         return f"Normalize(mean={self.mean.ravel().tolist()}, std={self.std.ravel().tolist()})"
+
+
+class ToTensor:
+    """One image as a float32 (C, H, W) Tensor in [0, 1], as torchvision's ``ToTensor``.
+
+    Takes an (H, W, C) uint8 array (a PIL image's layout: what a dataset with a
+    per-sample transform hands over) and scales it by 1/255; float arrays are
+    only transposed.
+
+    Examples:
+        >>> image = np.full((2, 2, 3), 255, dtype=np.uint8)
+        >>> ToTensor()(image).shape
+        (3, 2, 2)
+    """
+
+    def __call__(self, image: Any) -> Tensor:
+        array = np.asarray(image)
+        if array.ndim == 2:
+            array = array[:, :, None]
+        if array.ndim != 3:
+            raise ValueError(f"ToTensor: expected an (H, W, C) image, got shape {array.shape}")
+        chw = np.ascontiguousarray(array.transpose(2, 0, 1), dtype=np.float32)
+        if array.dtype == np.uint8:
+            chw *= np.float32(1 / 255)
+        return Tensor._wrap(chw)
+
+    def __repr__(self) -> str:
+        return "ToTensor()"
 
 
 class RandomCrop:
@@ -159,3 +195,15 @@ class GCNZCA:
 
     def __repr__(self) -> str:
         return f"GCNZCA(scale={self.scale}, regularization={self.regularization}, zca_epsilon={self.zca_epsilon})"
+
+
+__all__ = [
+    "CIFAR10_MEAN",
+    "CIFAR10_STD",
+    "Compose",
+    "GCNZCA",
+    "Normalize",
+    "RandomCrop",
+    "RandomHorizontalFlip",
+    "ToTensor",
+]

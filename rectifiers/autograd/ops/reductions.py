@@ -121,6 +121,11 @@ class ValuesIndices(NamedTuple):
     indices: Tensor
 
 
+def as_tensor(x: Any) -> Tensor:
+    """A NumPy array (e.g. PyTorch code's ``out.data``, which is the array here) as a tensor."""
+    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+
+
 def _dims(dim: Axis, keepdim: bool, axis: Axis, keepdims: bool | None) -> tuple[Axis, bool]:
     """Resolve PyTorch's names and NumPy's aliases (giving both is an error)."""
     if axis is not None:
@@ -139,6 +144,7 @@ def sum(  # noqa: A001
     keepdims: bool | None = None,
 ) -> Tensor:
     """Sum over ``dim`` (an int, a tuple, or None for all), as ``torch.sum``."""
+    x = as_tensor(x)
     dim, keepdim = _dims(dim, keepdim, axis, keepdims)
     return Sum(normalize_axes(dim, x.ndim), keepdim)(x)
 
@@ -152,6 +158,7 @@ def mean(
     keepdims: bool | None = None,
 ) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all), as ``torch.mean``."""
+    x = as_tensor(x)
     dim, keepdim = _dims(dim, keepdim, axis, keepdims)
     if x.dtype.kind != "f":
         raise TypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype} (as torch.mean)")
@@ -167,6 +174,7 @@ def amax(
     keepdims: bool | None = None,
 ) -> Tensor:
     """Maximum values over ``dim`` (int, tuple or None), ties sharing the gradient, as ``torch.amax``."""
+    x = as_tensor(x)
     dim, keepdim = _dims(dim, keepdim, axis, keepdims)
     return Extremum(normalize_axes(dim, x.ndim), keepdim, np.max)(x)
 
@@ -180,6 +188,7 @@ def amin(
     keepdims: bool | None = None,
 ) -> Tensor:
     """Minimum values over ``dim`` (int, tuple or None), as ``torch.amin``."""
+    x = as_tensor(x)
     dim, keepdim = _dims(dim, keepdim, axis, keepdims)
     return Extremum(normalize_axes(dim, x.ndim), keepdim, np.min)(x)
 
@@ -204,6 +213,7 @@ def max(  # noqa: A001
         >>> predicted
         tensor([1, 0])
     """
+    x = as_tensor(x)
     return _extremum(x, dim, keepdim, axis, keepdims, np.max, np.argmax)
 
 
@@ -216,6 +226,7 @@ def min(  # noqa: A001
     keepdims: bool | None = None,
 ) -> Any:
     """As ``torch.min``: all elements (no ``dim``), ``(values, indices)`` along ``dim``, or elementwise."""
+    x = as_tensor(x)
     return _extremum(x, dim, keepdim, axis, keepdims, np.min, np.argmin)
 
 
@@ -245,11 +256,13 @@ def _extremum(
 
 def argmax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Index of the first maximum along ``dim`` (of the flattened tensor when None), int64."""
+    x = as_tensor(x)
     return _arg(x, dim, keepdim, np.argmax)
 
 
 def argmin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Index of the first minimum along ``dim`` (of the flattened tensor when None), int64."""
+    x = as_tensor(x)
     return _arg(x, dim, keepdim, np.argmin)
 
 
