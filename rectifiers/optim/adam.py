@@ -23,6 +23,7 @@ class Adam(Optimizer):
     Args:
         lr, betas=(β₁, β₂), eps, weight_decay: as PyTorch (defaults 1e-3, (0.9, 0.999), 1e-8, 0).
         amsgrad: use the running maximum of v (Reddi et al. 2018).
+        maximize: ascend the objective instead (the gradient's sign is flipped).
     """
 
     decoupled = False
@@ -36,8 +37,13 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        defaults = dict(
+            lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+            maximize=maximize,
+        )  # fmt: skip
         super().__init__(params, defaults)
 
     def check_group(self, group: dict[str, Any], where: str) -> None:
@@ -53,6 +59,8 @@ class Adam(Optimizer):
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         dtype = param.dtype.type
+        if group["maximize"]:
+            grad = -grad
         lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
         if wd and self.decoupled:
             param *= dtype(1 - lr * wd)
@@ -93,5 +101,7 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)

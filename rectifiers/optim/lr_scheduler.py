@@ -282,3 +282,197 @@ class SequentialLR(LRScheduler):
         super().load_state_dict(state)
         for scheduler, saved in zip(self.schedulers, state["schedulers"]):
             scheduler.load_state_dict(saved)
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (Smith & Topin 2018), as ``torch.optim.lr_scheduler.OneCycleLR``: step per batch.
+
+    The rate rises from max_lr/div_factor to ``max_lr`` over the first
+    ``pct_start`` of ``total_steps`` and anneals to max_lr/(div_factor·final_div_factor)
+    over the rest (cosine or linear); with ``cycle_momentum`` the momentum (SGD's
+    ``momentum`` or Adam's β₁) moves the opposite way between ``max_momentum`` and
+    ``base_momentum``. ``three_phase`` adds PyTorch's symmetric third phase.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr: float | Sequence[float],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float = 0.85,
+        max_momentum: float = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
+        if total_steps is None:
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("OneCycleLR: give total_steps, or epochs and steps_per_epoch")
+            total_steps = check_int("OneCycleLR", "epochs", epochs) * check_int(
+                "OneCycleLR", "steps_per_epoch", steps_per_epoch
+            )
+        self.total_steps = check_int("OneCycleLR", "total_steps", total_steps)
+        check_number("OneCycleLR", "pct_start", pct_start, 0.0, 1.0)
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(
+                f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}"
+            )
+        self.anneal = _cosine if anneal_strategy == "cos" else _linear
+        groups = optimizer.param_groups
+        max_lrs = list(max_lr) if isinstance(max_lr, (list, tuple)) else [max_lr] * len(groups)
+        if last_epoch == -1:
+            for group, top in zip(groups, max_lrs):
+                group.update(initial_lr=top / div_factor, max_lr=top)
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        up = float(pct_start * self.total_steps) - 1
+        if three_phase:
+            self.phases = [
+                (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (float(2 * pct_start * self.total_steps) - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                (self.total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
+            ]  # fmt: skip
+        else:
+            self.phases = [
+                (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
+            ]
+        self.cycle_momentum = cycle_momentum
+        self.use_beta1 = "betas" in optimizer.defaults
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and not self.use_beta1:
+                raise ValueError(
+                    "OneCycleLR: cycle_momentum needs an optimizer with momentum or betas"
+                )
+            if last_epoch == -1:
+                for group in groups:
+                    group.update(base_momentum=base_momentum, max_momentum=max_momentum)
+                    self._set_momentum(group, max_momentum)
+        super().__init__(optimizer, last_epoch)
+
+    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def step(self, epoch: int | None = None) -> None:
+        self._step_count += 1
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(
+                f"OneCycleLR: stepped {step} times for total_steps={self.total_steps} "
+                "(step it once per batch)"
+            )
+        lrs = []
+        for group in self.optimizer.param_groups:
+            start = 0.0
+            for i, (end, lr_from, lr_to, m_from, m_to) in enumerate(self.phases):
+                if step <= end or i == len(self.phases) - 1:
+                    fraction = (step - start) / (end - start)
+                    lr = self.anneal(group[lr_from], group[lr_to], fraction)
+                    if self.cycle_momentum:
+                        self._set_momentum(group, self.anneal(group[m_from], group[m_to], fraction))
+                    break
+                start = end
+            group["lr"] = lr
+            lrs.append(lr)
+        self._last_lr = lrs
+
+
+def _cosine(start: float, end: float, fraction: float) -> float:
+    return end + (start - end) / 2.0 * (math.cos(math.pi * fraction) + 1)
+
+
+def _linear(start: float, end: float, fraction: float) -> float:
+    return (end - start) * fraction + start
+
+
+class ReduceLROnPlateau:
+    """Lower the learning rate when a metric stops improving, as PyTorch's: ``step(metric)`` per epoch.
+
+    After more than ``patience`` epochs without an improvement of more than
+    ``threshold`` (relative, or absolute with ``threshold_mode="abs"``) the rate
+    is multiplied by ``factor`` (not below ``min_lr``), then ``cooldown`` epochs
+    pass before counting again.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr: float | Sequence[float] = 0.0,
+        eps: float = 1e-8,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"ReduceLROnPlateau needs an Optimizer, got {type(optimizer).__name__}")
+        if mode not in ("min", "max") or threshold_mode not in ("rel", "abs"):
+            raise ValueError(
+                "ReduceLROnPlateau: mode must be 'min'/'max', threshold_mode 'rel'/'abs'"
+            )
+        self.factor = check_number("ReduceLROnPlateau", "factor", factor, 0.0, 1.0, high_open=True)
+        self.optimizer, self.mode, self.threshold_mode = optimizer, mode, threshold_mode
+        self.patience = check_int("ReduceLROnPlateau", "patience", patience, minimum=0)
+        self.cooldown = check_int("ReduceLROnPlateau", "cooldown", cooldown, minimum=0)
+        self.threshold, self.eps = threshold, eps
+        groups = optimizer.param_groups
+        self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * len(groups)
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = self.cooldown_counter = 0
+        self.last_epoch = 0
+        self._last_lr = [group["lr"] for group in groups]
+
+    def _improved(self, value: float) -> bool:
+        if self.mode == "min":
+            bound = (
+                self.best * (1 - self.threshold)
+                if self.threshold_mode == "rel"
+                else self.best - self.threshold
+            )
+            return value < bound
+        bound = (
+            self.best * (1 + self.threshold)
+            if self.threshold_mode == "rel"
+            else self.best + self.threshold
+        )
+        return value > bound
+
+    def step(self, metrics: float) -> None:
+        value = float(metrics)
+        self.last_epoch += 1
+        if self._improved(value):
+            self.best, self.num_bad_epochs = value, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            for group, floor in zip(self.optimizer.param_groups, self.min_lrs):
+                new = max(group["lr"] * self.factor, floor)
+                if group["lr"] - new > self.eps:
+                    group["lr"] = new
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self) -> list[float]:
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        keys = ("best", "num_bad_epochs", "cooldown_counter", "last_epoch", "_last_lr")
+        return {k: getattr(self, k) for k in keys}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)

@@ -35,6 +35,7 @@ class SGD(Optimizer):
         dampening: scales new gradients entering the velocity.
         weight_decay: L2 penalty coefficient (use a group with 0 for PReLU slopes).
         nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
+        maximize: ascend the objective instead (the gradient's sign is flipped).
     """
 
     state_keys = frozenset({"momentum_buffer"})
@@ -47,6 +48,8 @@ class SGD(Optimizer):
         dampening: float = 0.0,
         weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(
             lr=lr,
@@ -54,6 +57,7 @@ class SGD(Optimizer):
             dampening=dampening,
             weight_decay=weight_decay,
             nesterov=nesterov,
+            maximize=maximize,
         )
         super().__init__(params, defaults)
 
@@ -67,6 +71,8 @@ class SGD(Optimizer):
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         dtype = param.dtype.type
+        if group["maximize"]:
+            grad = -grad
         if group["weight_decay"]:
             grad = grad + dtype(group["weight_decay"]) * param
         momentum = group["momentum"]
