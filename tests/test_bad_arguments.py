@@ -158,7 +158,7 @@ LAYER_INPUTS = [
     (nn.BatchNorm1d(3), rf.ones(2, 3, 2, 2), "(N, C)"),
     (nn.PReLU(3), rf.ones(2, 4), "channels"),
     (nn.MaxPool2d(3), rf.ones(1, 1, 2, 2), "larger"),
-    (nn.AdaptiveAvgPool2d(3), rf.ones(1, 1, 4, 4), "divide"),
+    (nn.AdaptiveAvgPool2d(3), rf.ones(1, 4, 4), "4-D"),
     (nn.Flatten(), rf.ones(2, 3).sum(), "dim"),
 ]
 
