@@ -38,7 +38,7 @@ def clip_grad_norm_(
         >>> w = rf.ones(4, requires_grad=True)
         >>> w.grad = rf.full((4,), 3.0)
         >>> round(clip_grad_norm_([w], max_norm=1.0).item(), 4), round(float(w.grad.data[0]), 4)
-        (6.0, 0.1667)
+        (6.0, 0.5)
     """
     max_norm = check_number("clip_grad_norm_", "max_norm", max_norm, 0.0)
     norm_type = float(norm_type)
