@@ -1,6 +1,7 @@
-"""Draw the figures of docs/rectifiers.md from the library's own functions.
+"""Draw the figures of the docs from the library's own functions.
 
-python docs/make_plots.py      # writes docs/img/rectifiers.png (needs matplotlib)
+python docs/make_plots.py      # writes docs/img/rectifiers.png (needs matplotlib) and
+                               # docs/img/prelu_graph.svg (needs graphviz: pip install -e ".[graph]")
 """
 
 from __future__ import annotations
@@ -15,7 +16,22 @@ from rectifiers import nn
 OUT = Path(__file__).resolve().parent / "img"
 
 
+def small_prelu_net_graph() -> str:
+    """The DOT source of docs/autograd.md's figure: a small PReLU net's loss, drawn."""
+    net = nn.Sequential(nn.Linear(4, 3), nn.PReLU(3), nn.Linear(3, 2))
+    rf.init.init_model(net, "kaiming", a=0.25, generator=np.random.default_rng(0))
+    x = rf.randn(8, 4, seed=1)
+    loss = rf.functional.cross_entropy(net(x), rf.tensor(np.arange(8) % 2))
+    return rf.autograd.to_dot(loss, net)
+
+
+def draw_graph() -> None:
+    written = rf.autograd.render_dot(small_prelu_net_graph(), str(OUT / "prelu_graph"), "svg")
+    print(f"written {written}")
+
+
 def main() -> None:
+    draw_graph()
     import matplotlib
 
     matplotlib.use("Agg")

@@ -78,10 +78,12 @@ from .creation import (
 )
 from .random import default_generator, manual_seed
 from .serialization import CheckpointError, load, load_safetensors, save
+from .summary import summary
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "summary",
     "utils",
     "vision",
     "load_safetensors",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import http.server
 import os
-from pathlib import Path
 import pickle
 import threading
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest

@@ -7,11 +7,13 @@
 * ``grad_mode.py`` switches recording off (``no_grad``),
 * ``gradients.py`` returns gradients for chosen inputs (``grad``),
 * ``inplace.py`` handles in-place operations and guards what a backward saved,
-* ``gradcheck.py`` checks any backward against finite differences.
+* ``gradcheck.py`` checks any backward against finite differences,
+* ``drawing.py`` writes the graph behind a tensor as Graphviz DOT (``to_dot``).
 """
 
 # tensor.py first: it defines Tensor and then loads ops/, which builds on function.py.
 from .tensor import Tensor  # isort: skip
+from .drawing import render_dot, to_dot
 from .engine import backward
 from .function import Function, unbroadcast
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -28,6 +30,8 @@ __all__ = [
     "gradcheck",
     "is_grad_enabled",
     "no_grad",
+    "render_dot",
     "set_grad_enabled",
+    "to_dot",
     "unbroadcast",
 ]
