@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import platform
 import time
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import rectifiers as rf
-from rectifiers import data
+from rectifiers import data, sweep
 from rectifiers.data import transforms as T
 from rectifiers.files import atomic_write_text
 
@@ -63,6 +62,13 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
         help="keep finished runs and continue interrupted ones from their checkpoints",
     )
     group.add_argument("--workers", type=int, default=1, help="runs trained in parallel processes")
+    group.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run each run as a task on this Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs "
+        "pip install -e '.[distributed]'; start workers in this folder, see docs/sweeps.md)",
+    )
     group.add_argument(
         "--threads",
         type=int,
@@ -127,16 +133,12 @@ def loaders(
 
 
 def run_jobs(
-    job: Callable[[dict], dict], configs: Sequence[dict], workers: int, threads: int | None
+    job: Callable[[dict], dict], configs: Sequence[dict], args: argparse.Namespace
 ) -> list[dict]:
-    """Run ``job(config)`` for every config, in ``workers`` processes with their own BLAS thread count."""
-    if workers <= 1:
-        return [job(config) for config in configs]
-    threads = threads or max(1, (os.cpu_count() or 2) // workers)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)  # read by each spawned worker when it imports NumPy
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        return pool.map(job, configs, chunksize=1)
+    """Run ``job(config)`` for every config: here, in ``--workers`` local processes (each with
+    ``--threads`` BLAS threads), or as tasks on the Dask cluster at ``--scheduler``
+    (``rectifiers.sweep``, on joblib)."""
+    return sweep.map_runs(job, configs, args.workers, args.threads, args.scheduler)
 
 
 def run_key(*parts: Any) -> str:

@@ -174,7 +174,7 @@ def main() -> None:
          "key": common.run_key(args.arch, name, f"seed{seed}")}
         for seed in args.seeds for name in args.activations
     ]  # fmt: skip
-    results = common.run_jobs(train_one, configs, args.workers, args.threads)
+    results = common.run_jobs(train_one, configs, args)
     report(args, results, started)
 
 

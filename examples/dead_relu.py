@@ -147,7 +147,7 @@ def main() -> None:
          "key": common.run_key(name, f"lr{lr}", "bn" if bn else "nobn")}
         for bn in (False, True) for lr in args.lrs for name in ACTIVATIONS
     ]  # fmt: skip
-    runs = common.run_jobs(train_one, configs, args.workers, args.threads)
+    runs = common.run_jobs(train_one, configs, args)
     report(args, runs, started)
 
 

@@ -173,7 +173,7 @@ def main() -> None:
     signals = signal_part(args, train)
     configs = [{"args": args, "out": args.out, "resume": args.resume, "depth": d, "init": init, "key": common.run_key(d, init)}
                for d in args.depths for init in INITS]  # fmt: skip
-    runs = common.run_jobs(train_one, configs, args.workers, args.threads)
+    runs = common.run_jobs(train_one, configs, args)
     report(args, signals, runs, started)
 
 

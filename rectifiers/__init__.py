@@ -22,6 +22,7 @@ from . import (
     nn,
     optim,
     random,
+    sweep,
     training,
     utils,
     vision,
@@ -83,6 +84,7 @@ from .summary import summary
 __version__ = "0.1.0"
 
 __all__ = [
+    "sweep",
     "summary",
     "utils",
     "vision",

@@ -94,3 +94,68 @@ def test_quickstart_loss_falls():
         if "train_loss" in line
     ]
     assert len(losses) == 5 and losses[-1] < losses[0] / 2
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_sweep_through_a_real_dask_cluster_equals_the_local_run(tmp_path):
+    """`dask scheduler` and `dask worker` started as a user would, on 127.0.0.1; then --scheduler."""
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("joblib")
+    args = [
+        "--quick",
+        "--synthetic",
+        "--no-progress",
+        "--activations",
+        "ReLU",
+        "PReLU",
+        "--seeds",
+        "0",
+        "1",
+    ]
+    local = run("compare_rectifiers.py", *args, "--out", str(tmp_path / "local"))
+    assert local.returncode == 0, local.stderr[-3000:]
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "PYTHONPATH": str(EXAMPLES),
+    }
+    python_m = [sys.executable, "-m"]  # the `dask scheduler` and `dask worker` commands
+    scheduler = subprocess.Popen([*python_m, "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                  "--port", str(port), "--dashboard-address", ":0"],
+                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    worker = subprocess.Popen([*python_m, "distributed.cli.dask_worker", address, "--nworkers", "2",
+                               "--nthreads", "1", "--no-dashboard"], cwd=EXAMPLES,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        with distributed.Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        remote = run(
+            "compare_rectifiers.py",
+            *args,
+            "--out",
+            str(tmp_path / "cluster"),
+            "--scheduler",
+            address,
+        )
+        assert remote.returncode == 0, remote.stderr[-3000:]
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(30)
+
+    def errors(folder: str) -> list:
+        runs = json.loads((tmp_path / folder / "compare_rectifiers.json").read_text())["runs"]
+        return [(r["activation"], r["seed"], r["train_error"], r["test_error"], r["history"][-1]["train_loss"])
+                for r in runs]  # fmt: skip
+
+    assert errors("cluster") == errors("local")  # bit-identical, not approximately equal
