@@ -27,6 +27,26 @@ from rectifiers.training import fit
 PAPER_CHANNELWISE = "conv1 0.596; conv2x 0.321, 0.204, 0.294, 0.464; conv3x 0.196, 0.152, 0.145, 0.124, 0.134, 0.198; fc 0.074, 0.075"
 
 
+def train_one(config: dict) -> dict:
+    """The run: train the plain PReLU net; returns its history and every layer's learned slopes."""
+    args = config["args"]
+    rf.manual_seed(args.seed)
+    model = rf.models.plain_net(args.depth, "prelu", widths=(32, 64, 128))
+    rf.init.init_model(model, "kaiming_normal", a=0.25, generator=np.random.default_rng(args.seed))
+    train, test = common.load_datasets(args, args.train_size)
+    train_loader, test_loader, _ = common.loaders(args, train, test, augment=True, seed=args.seed)
+    opt = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=args.lr, momentum=0.9)
+    sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
+    history = fit(model, train_loader, opt, args.epochs, sched, val_loader=test_loader, checkpoint=args.out / "runs" / "prelu.npz",
+                  resume=args.resume, progress=not args.no_progress)  # fmt: skip
+    slopes = {
+        name: m.weight.data.tolist()
+        for name, m in model.named_modules()
+        if isinstance(m, rf.nn.PReLU)
+    }
+    return {"history": history.epochs, "layers": slopes}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -42,20 +62,9 @@ def main() -> None:
     common.add_common_arguments(parser, epochs=10, out="results/prelu_coefficients")
     args = common.finish_arguments(parser.parse_args())
     started = time.time()
-    rf.manual_seed(args.seed)
-    model = rf.models.plain_net(args.depth, "prelu", widths=(32, 64, 128))
-    rf.init.init_model(model, "kaiming_normal", a=0.25, generator=np.random.default_rng(args.seed))
-    train, test = common.load_datasets(args, args.train_size)
-    train_loader, test_loader, _ = common.loaders(args, train, test, augment=True, seed=args.seed)
-    opt = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=args.lr, momentum=0.9)
-    sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
-    history = fit(model, train_loader, opt, args.epochs, sched, val_loader=test_loader, checkpoint=args.out / "runs" / "prelu.npz",
-                  resume=args.resume, progress=not args.no_progress)  # fmt: skip
-    layers = [
-        (name, m.weight.data.copy())
-        for name, m in model.named_modules()
-        if isinstance(m, rf.nn.PReLU)
-    ]
+    (result,) = common.run_jobs(train_one, [{"args": args}], args)  # here, or on --scheduler
+    history = result["history"]
+    layers = [(name, np.asarray(a)) for name, a in result["layers"].items()]
     rows = [
         [
             i + 1,
@@ -75,14 +84,14 @@ def main() -> None:
     )
     markdown = (
         f"## Learned PReLU slopes, {args.depth}-layer plain net on {data_name}, {args.epochs} epochs "
-        f"(test error {common.percent(1 - history.epochs[-1]['val_accuracy'])} %)\n\n"
+        f"(test error {common.percent(1 - history[-1]['val_accuracy'])} %)\n\n"
         + common.markdown_table(
             ["PReLU layer", "module", "channels", "mean", "std", "min", "max"], rows
         )
         + f"\nHe et al. 2015, Table 1 (ImageNet, 14 layers, channel-wise means, the paper's figures): {PAPER_CHANNELWISE}.\n\n"
         f"Machine: {common.machine_note(started)}.\n"
     )
-    record = {"layers": {name: a.tolist() for name, a in layers}, "history": history.epochs}
+    record = {"layers": {name: a.tolist() for name, a in layers}, "history": history}
     common.write_outputs(args.out, "prelu_coefficients", markdown, record)
     plt = common.pyplot()
     if plt is None:
