@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +23,10 @@ from rectifiers.data import transforms as T
 from rectifiers.files import atomic_write_text
 
 QUICK_TRAIN, QUICK_TEST = 384, 256
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """--help keeps the scripts' docstrings as written and shows every default."""
 
 
 def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str) -> None:
@@ -42,7 +47,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
     group.add_argument(
         "--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})"
     )
-    group.add_argument("--batch-size", type=int, default=128)
+    group.add_argument("--batch-size", type=int, default=128, help="images per SGD step")
     group.add_argument(
         "--test-size",
         type=int,
@@ -78,9 +83,15 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
     group.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def finish_arguments(args: argparse.Namespace) -> argparse.Namespace:
-    if args.quick:
+def finish_arguments(
+    args: argparse.Namespace, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    """Apply --quick (1 epoch, unless --epochs was given) and check --data-dir before any work."""
+    explicit_epochs = parser is not None and args.epochs != parser.get_default("epochs")
+    if args.quick and not explicit_epochs:
         args.epochs = 1
+    if args.data_dir is not None and not Path(args.data_dir).exists():
+        data_error(f"--data-dir {args.data_dir} does not exist.")
     args.out = Path(args.out)
     (args.out / "runs").mkdir(parents=True, exist_ok=True)
     return args
@@ -97,8 +108,11 @@ def load_datasets(args: argparse.Namespace, train_size: int | None = None) -> tu
         )
     else:
         root = args.data_dir
-        train = data.CIFAR10(root, train=True, download=True)
-        test = data.CIFAR10(root, train=False, download=True)
+        try:  # with --data-dir, use what is there; without, download into $RECTIFIERS_DATA if missing
+            train = data.CIFAR10(root, train=True, download=root is None)
+            test = data.CIFAR10(root, train=False, download=root is None)
+        except (data.DatasetError, data.DownloadError) as error:
+            data_error(str(error))
     if args.quick:
         train_size = QUICK_TRAIN
         test = data.subset(test, QUICK_TEST)
@@ -142,7 +156,23 @@ def run_jobs(
 
 
 def run_key(*parts: Any) -> str:
-    return "_".join(str(p).replace(" ", "-").replace("/", "-").replace("=", "") for p in parts)
+    """A run's file name: shell-safe (letters, digits, '.', '-', '_')."""
+    return sweep.safe_name(*parts)
+
+
+def data_error(problem: str) -> None:
+    """End the script with a short message (no traceback) saying how to get the data."""
+    sys.exit(
+        f"error: {problem}\n\nCIFAR-10 is looked for in --data-dir, else in $RECTIFIERS_DATA "
+        f"(now {data.default_data_dir()}), and downloaded there when missing. Offline, prepare a copy "
+        "first:\n    python ../shared/data/cifar10/prepare.py DIR    (then --data-dir DIR, or "
+        "RECTIFIERS_DATA=DIR)\nor try the scripts without data: --quick --synthetic"
+    )
+
+
+def typed(args: argparse.Namespace) -> dict[str, Any]:
+    """The arguments as JSON values of their own types (paths as strings)."""
+    return {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
 
 
 def finished_run(out: Path, key: str, resume: bool) -> dict | None:

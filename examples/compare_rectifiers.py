@@ -125,7 +125,7 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
         args.out,
         "compare_rectifiers",
         markdown,
-        {"args": {k: str(v) for k, v in vars(args).items()}, "runs": results},
+        {"args": common.typed(args), "runs": results},
     )
     plt = common.pyplot()
     if plt is None:
@@ -145,10 +145,13 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=common.HelpFormatter)
+    parser.add_argument(
+        "--arch",
+        choices=["small", "nin"],
+        default="small",
+        help="the network: the small conv net or NIN",
     )
-    parser.add_argument("--arch", choices=["small", "nin"], default="small")
     parser.add_argument(
         "--activations", nargs="*", default=list(ACTIVATIONS), choices=list(ACTIVATIONS)
     )
@@ -159,14 +162,18 @@ def main() -> None:
         default=None,
         help="repeat each run over these seeds (mean ± std)",
     )
-    parser.add_argument("--lr", type=float, default=0.02)
-    parser.add_argument("--weight-decay", type=float, default=5e-4)
+    parser.add_argument(
+        "--lr", type=float, default=0.02, help="initial learning rate (cosine schedule)"
+    )
+    parser.add_argument(
+        "--weight-decay", type=float, default=5e-4, help="L2 penalty (none on PReLU slopes)"
+    )
     parser.add_argument(
         "--train-size", type=int, default=None, help="train on a random subset of this many images"
     )
-    parser.add_argument("--no-augment", action="store_true")
+    parser.add_argument("--no-augment", action="store_true", help="no random crops and flips")
     common.add_common_arguments(parser, epochs=15, out="results/compare_rectifiers")
-    args = common.finish_arguments(parser.parse_args())
+    args = common.finish_arguments(parser.parse_args(), parser)
     args.seeds = args.seeds or [args.seed]
     started = time.time()
     configs = [

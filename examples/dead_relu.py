@@ -127,9 +127,7 @@ def report(args, runs, started) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=common.HelpFormatter)
     parser.add_argument(
         "--lrs",
         type=float,
@@ -137,10 +135,12 @@ def main() -> None:
         default=[0.01, 0.2],
         help="a normal and a too-large learning rate",
     )
-    parser.add_argument("--width", type=int, default=16)
-    parser.add_argument("--train-size", type=int, default=None)
+    parser.add_argument("--width", type=int, default=16, help="channels of the first conv layers")
+    parser.add_argument(
+        "--train-size", type=int, default=None, help="training images (default: all)"
+    )
     common.add_common_arguments(parser, epochs=3, out="results/dead_relu")
-    args = common.finish_arguments(parser.parse_args())
+    args = common.finish_arguments(parser.parse_args(), parser)
     started = time.time()
     configs = [
         {"args": args, "out": args.out, "resume": args.resume, "activation": name, "lr": lr, "batch_norm": bn,

@@ -154,20 +154,22 @@ def report(args, signals, runs, started) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=common.HelpFormatter)
+    parser.add_argument(
+        "--depths", type=int, nargs="*", default=[22, 30], help="weight layers of the plain nets"
     )
-    parser.add_argument("--depths", type=int, nargs="*", default=[22, 30])
     parser.add_argument(
         "--lr",
         type=float,
         default=0.003,
         help="SGD learning rate (default 0.003: at 0.01 the 30-layer Kaiming net started to learn, then fell back to chance)",
     )
-    parser.add_argument("--weight-decay", type=float, default=5e-4)
-    parser.add_argument("--train-size", type=int, default=None)
+    parser.add_argument("--weight-decay", type=float, default=5e-4, help="L2 penalty")
+    parser.add_argument(
+        "--train-size", type=int, default=None, help="training images (default: all)"
+    )
     common.add_common_arguments(parser, epochs=10, out="results/deep_init")
-    args = common.finish_arguments(parser.parse_args())
+    args = common.finish_arguments(parser.parse_args(), parser)
     started = time.time()
     train, _ = common.load_datasets(args, args.train_size)
     signals = signal_part(args, train)

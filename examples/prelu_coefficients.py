@@ -48,19 +48,21 @@ def train_one(config: dict) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=common.HelpFormatter)
     parser.add_argument(
         "--depth",
         type=int,
         default=11,
         help="weight layers of the plain net (depth − 1 PReLU layers)",
     )
-    parser.add_argument("--lr", type=float, default=0.01)
-    parser.add_argument("--train-size", type=int, default=None)
+    parser.add_argument(
+        "--lr", type=float, default=0.01, help="initial learning rate (cosine schedule)"
+    )
+    parser.add_argument(
+        "--train-size", type=int, default=None, help="training images (default: all)"
+    )
     common.add_common_arguments(parser, epochs=10, out="results/prelu_coefficients")
-    args = common.finish_arguments(parser.parse_args())
+    args = common.finish_arguments(parser.parse_args(), parser)
     started = time.time()
     (result,) = common.run_jobs(train_one, [{"args": args}], args)  # here, or on --scheduler
     history = result["history"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,16 +66,44 @@ def test_compare_rectifiers_resume_keeps_finished_runs(tmp_path):
     assert json.loads((tmp_path / "compare_rectifiers.json").read_text())["runs"] == first["runs"]
 
 
-def test_missing_data_gives_the_loaders_clear_error(tmp_path):
+def _offline(tmp_path, *args: str) -> subprocess.CompletedProcess:
     env_dir = tmp_path / "empty"
-    env_dir.mkdir()
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "compare_rectifiers.py"), "--quick", "--data-dir", str(env_dir), "--out", str(tmp_path / "o")],
+    env_dir.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / "compare_rectifiers.py"), "--quick", "--out", str(tmp_path / "o"), *args],
         capture_output=True, text=True, timeout=120,
         env={**os.environ, "RECTIFIERS_DATA": str(env_dir), "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"},
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        ((), "could not download"),  # offline, nothing in $RECTIFIERS_DATA
+        (("--data-dir", "{empty}"), "data not found under"),  # a folder without the data
+        (("--data-dir", "{missing}"), "does not exist"),  # a folder that is not there
+    ],
+)
+def test_missing_data_ends_in_a_short_message_without_a_traceback(tmp_path, args, problem):
+    args = [a.format(empty=tmp_path / "empty", missing=tmp_path / "nope") for a in args]
+    result = _offline(tmp_path, *args)
     assert result.returncode != 0
-    assert "DownloadError" in result.stderr and "RECTIFIERS_DATA" in result.stderr
+    assert "Traceback" not in result.stderr and problem in result.stderr
+    for hint in ("--data-dir", "RECTIFIERS_DATA", "prepare.py", "--synthetic"):
+        assert hint in result.stderr
+    assert len(result.stderr.splitlines()) < 12
+
+
+def test_help_shows_every_default_and_quick_keeps_an_explicit_epochs(tmp_path):
+    help_text = run("compare_rectifiers.py", "--help").stdout
+    assert "(default: 128)" in help_text and "(default: 0)" in help_text
+    result = run("compare_rectifiers.py", "--quick", "--synthetic", "--no-progress", "--activations", "ReLU",
+                 "--epochs", "2", "--out", str(tmp_path))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((tmp_path / "compare_rectifiers.json").read_text())
+    assert len(record["runs"][0]["history"]) == 2  # --quick no longer overrides --epochs
+    assert record["args"]["epochs"] == 2 and record["args"]["quick"] is True  # typed, not "True"
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+", p.name) for p in (tmp_path / "runs").iterdir())
 
 
 @pytest.mark.parametrize(
