@@ -163,7 +163,10 @@ def main() -> None:
         help="repeat each run over these seeds (mean ± std)",
     )
     parser.add_argument(
-        "--lr", type=float, default=0.02, help="initial learning rate (cosine schedule)"
+        "--lr",
+        type=float,
+        default=argparse.SUPPRESS,  # the default depends on --synthetic (below)
+        help="initial learning rate, cosine schedule (default: 0.02; 0.005 with --synthetic)",
     )
     parser.add_argument(
         "--weight-decay", type=float, default=5e-4, help="L2 penalty (none on PReLU slopes)"
@@ -174,6 +177,8 @@ def main() -> None:
     parser.add_argument("--no-augment", action="store_true", help="no random crops and flips")
     common.add_common_arguments(parser, epochs=15, out="results/compare_rectifiers")
     args = common.finish_arguments(parser.parse_args(), parser)
+    if not hasattr(args, "lr"):
+        args.lr = 0.005 if args.synthetic else 0.02
     args.seeds = args.seeds or [args.seed]
     started = time.time()
     configs = [

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -188,3 +189,16 @@ def test_a_sweep_through_a_real_dask_cluster_equals_the_local_run(tmp_path):
                 for r in runs]  # fmt: skip
 
     assert errors("cluster") == errors("local")  # bit-identical, not approximately equal
+
+
+def test_the_synthetic_demo_trains_every_rectifier_stably_and_they_differ(tmp_path):
+    result = run("compare_rectifiers.py", "--quick", "--synthetic", "--no-progress", "--epochs", "5",
+                 "--out", str(tmp_path))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    runs = json.loads((tmp_path / "compare_rectifiers.json").read_text())["runs"]
+    assert len(runs) == 5
+    losses = {r["activation"]: [epoch["train_loss"] for epoch in r["history"]] for r in runs}
+    for name, curve in losses.items():
+        assert len(curve) == 5 and all(np.isfinite(curve)), (name, curve)
+        assert curve[-1] < curve[0], (name, curve)  # it learns, rather than climbing from 3.5 to 11
+    assert len({round(c[-1], 6) for c in losses.values()}) == 5  # the rectifiers differ
