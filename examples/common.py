@@ -146,6 +146,38 @@ def loaders(
     return train_loader, test_loader, train_eval_loader
 
 
+def train_test_sizes(args: argparse.Namespace) -> tuple[int, int]:
+    """The numbers of training and test images a run will really use."""
+    if args.quick:
+        return QUICK_TRAIN, QUICK_TEST
+    full_train, full_test = (5000, 1000) if args.synthetic else (50000, 10000)
+    train = min(getattr(args, "train_size", None) or full_train, full_train)
+    return train, min(args.test_size or full_test, full_test)
+
+
+def count(n: int, noun: str) -> str:
+    """'1 epoch', '3 epochs'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def sizes(args: argparse.Namespace) -> str:
+    train, test = train_test_sizes(args)
+    return f"{train} training and {test} test images"
+
+
+def announce(args: argparse.Namespace, runs: int, grid: str) -> None:
+    """Print the plan before any work: runs, epochs, images, and where they run."""
+    where = (
+        f"on the Dask cluster at {args.scheduler}" if args.scheduler
+        else f"in {args.workers} worker processes" if args.workers > 1 else "in this process"
+    )  # fmt: skip
+    print(
+        f"plan: {count(runs, 'run')} ({grid}), {count(args.epochs, 'epoch')} each, {sizes(args)}, "
+        f"{where}; a progress line with the time left follows each finished run",
+        flush=True,
+    )
+
+
 def normalization(args: argparse.Namespace, train: Any) -> T.Normalize:
     """CIFAR-10's channel statistics; for the synthetic set, its own (its contrast is higher, and
     normalised with CIFAR's figures its inputs were 1.5× too large: the leaky nets diverged)."""
@@ -161,7 +193,8 @@ def run_jobs(
     """Run ``job(config)`` for every config: here, in ``--workers`` local processes (each with
     ``--threads`` BLAS threads), or as tasks on the Dask cluster at ``--scheduler``
     (``rectifiers.sweep``, on joblib)."""
-    return sweep.map_runs(job, configs, args.workers, args.threads, args.scheduler)
+    names = [c.get("key", str(i)) for i, c in enumerate(configs)]
+    return sweep.map_runs(job, configs, args.workers, args.threads, args.scheduler, names=names)
 
 
 def run_key(*parts: Any) -> str:

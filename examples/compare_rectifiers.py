@@ -98,13 +98,14 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
         train = common.mean_std([r["train_error"] for r in runs])
         test = common.mean_std([r["test_error"] for r in runs])
         minutes = np.mean([sum(h["seconds"] for h in r["history"]) / 60 for r in runs])
-        rows.append([name, train, test, f"{minutes:.0f}", PAPER_TEST_ERROR.get(name, UNAVAILABLE)])
+        rows.append([name, train, test, f"{minutes:.1f}", PAPER_TEST_ERROR.get(name, UNAVAILABLE)])
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
     arch = (
         "NIN (Lin et al. 2013)" if args.arch == "nin" else "small conv net (6 weight layers, no BN)"
     )
     markdown = (
-        f"## Rectifiers on {data_name}: {arch}, {args.epochs} epochs, seeds {args.seeds}\n\n"
+        f"## Rectifiers on {data_name}: {arch}, {common.count(args.epochs, 'epoch')}, "
+        f"{common.sizes(args)}, seeds {args.seeds}\n\n"
         + common.markdown_table(
             [
                 "activation",
@@ -134,8 +135,12 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
     for name in args.activations:
         run = next(r for r in results if r["activation"] == name)
         epochs = [h["epoch"] for h in run["history"]]
-        axes[0].plot(epochs, [1 - h["train_accuracy"] for h in run["history"]], label=name)
-        axes[1].plot(epochs, [1 - h["val_accuracy"] for h in run["history"]], label=name)
+        axes[0].plot(
+            epochs, [1 - h["train_accuracy"] for h in run["history"]], marker="o", label=name
+        )
+        axes[1].plot(
+            epochs, [1 - h["val_accuracy"] for h in run["history"]], marker="o", label=name
+        )
     for ax, title in zip(axes, ["training error (augmented, during the epoch)", "test error"]):
         ax.set_xlabel("epoch"), ax.set_ylabel("error"), ax.set_title(title), ax.grid(alpha=0.3)
     axes[1].legend()
@@ -186,6 +191,9 @@ def main() -> None:
          "key": common.run_key(args.arch, name, f"seed{seed}")}
         for seed in args.seeds for name in args.activations
     ]  # fmt: skip
+    common.announce(
+        args, len(configs), f"{len(args.activations)} rectifiers × {len(args.seeds)} seeds"
+    )
     results = common.run_jobs(train_one, configs, args)
     report(args, results, started)
 

@@ -142,8 +142,16 @@ def report(args, signals, runs, started) -> None:
         epochs = [h["epoch"] for h in run["history"]]
         style = "-" if run["init"] == "Kaiming" else "--"
         label = f"{run['depth']} layers, {run['init']}"
-        axes[0].plot(epochs, [h["train_loss"] for h in run["history"]], style, label=label)
-        axes[1].plot(epochs, [1 - h["train_accuracy"] for h in run["history"]], style, label=label)
+        axes[0].plot(
+            epochs, [h["train_loss"] for h in run["history"]], style, marker="o", label=label
+        )
+        axes[1].plot(
+            epochs,
+            [1 - h["train_accuracy"] for h in run["history"]],
+            style,
+            marker="o",
+            label=label,
+        )
     axes[0].set_title("training loss"), axes[1].set_title("training error")
     for ax in axes:
         ax.set_xlabel("epoch"), ax.grid(alpha=0.3)

@@ -119,15 +119,22 @@ def map_runs(
     workers: int = 1,
     threads: int | None = None,
     scheduler: str | None = None,
+    names: Sequence[str] | None = None,
+    log: Callable[[str], None] | None = print,
 ) -> list[Any]:
     """``[job(c) for c in configs]``, here, in local worker processes or on a Dask cluster.
 
     The engine of :func:`run_sweep`, without its records: for callers that
-    keep their own (the examples).
+    keep their own (the examples). Prints the same progress lines (``names``
+    label the runs).
     """
-    results = dict(
-        _execute(job, list(configs), list(range(len(configs))), workers, threads, scheduler)
-    )
+    names = list(names) if names is not None else [str(i) for i in range(len(configs))]
+    progress = _Progress(len(configs), 0, log)
+    results = {}
+    indices = list(range(len(configs)))
+    for i, result in _execute(job, list(configs), indices, workers, threads, scheduler):
+        results[i] = result
+        progress.done(names[i])
     return [results[i] for i in range(len(configs))]
 
 
