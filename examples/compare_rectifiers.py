@@ -191,9 +191,8 @@ def main() -> None:
          "key": common.run_key(args.arch, name, f"seed{seed}")}
         for seed in args.seeds for name in args.activations
     ]  # fmt: skip
-    common.announce(
-        args, len(configs), f"{len(args.activations)} rectifiers × {len(args.seeds)} seeds"
-    )
+    grid = f"{common.count(len(args.activations), 'rectifier')} × {common.count(len(args.seeds), 'seed')}"
+    common.announce(args, len(configs), grid)
     results = common.run_jobs(train_one, configs, args)
     report(args, results, started)
 
