@@ -78,7 +78,10 @@ def backward(
             if input_grad is not None:
                 input_grad = _checked(fn, edge, input_grad)
                 if is_leaf:
-                    _deliver(target, input_grad, capture)
+                    if capture is None and not target._hooks:  # the usual case, inlined
+                        target._accumulate_grad(input_grad)
+                    else:
+                        _deliver(target, input_grad, capture)
                 elif target in grads:
                     grads[target] = grads[target] + input_grad
                 else:

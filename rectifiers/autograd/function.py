@@ -37,8 +37,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import inplace
 from .grad_mode import is_grad_enabled
+from .inplace import changes as _changes
 from .tensor import Tensor
 
 
@@ -87,7 +87,7 @@ class Function:
         output = Tensor._wrap(result)
         if record:
             self.edges = tuple(Edge.to(t) if t.requires_grad else None for t in inputs)
-            self.recorded_at = inplace.changes[0]
+            self.recorded_at = _changes[0]
             output._requires_grad = True
             output.grad_fn = self
         return output

@@ -228,16 +228,26 @@ class Cast(Function):
         return grad.astype(self.x_dtype)
 
 
+_NUMBERS = (float, int)
+
+
 def _binary(function: type[Function], name: str):  # type: ignore[no-untyped-def]
     divides = function is Div
 
     def apply(x: Any, y: Any) -> Tensor:
-        if not (  # the common case, two tensors of one floating dtype, needs no promotion
-            isinstance(x, Tensor)
-            and isinstance(y, Tensor)
-            and x.data.dtype == y.data.dtype
-            and x.data.dtype.kind == "f"
-        ):
+        # The common cases need no promotion: two tensors of one floating dtype, or a floating
+        # tensor and a Python number (which takes the tensor's dtype).
+        if isinstance(x, Tensor) and x.data.dtype.kind == "f":
+            if isinstance(y, Tensor):
+                if y.data.dtype != x.data.dtype:
+                    x, y = promote(x, y, divides)
+            elif type(y) in _NUMBERS:
+                y = Tensor._wrap(np.array(y, dtype=x.data.dtype))
+            else:
+                x, y = promote(x, y, divides)
+        elif type(x) in _NUMBERS and isinstance(y, Tensor) and y.data.dtype.kind == "f":
+            x = Tensor._wrap(np.array(x, dtype=y.data.dtype))
+        else:
             x, y = promote(x, y, divides)
         try:
             return function()(x, y)
