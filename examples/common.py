@@ -34,7 +34,8 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
     group.add_argument(
         "--data-dir",
         default=None,
-        help="folder with cifar-10-batches-py/ or the .tar.gz (default: $RECTIFIERS_DATA, else download)",
+        help="folder with cifar-10-batches-py/ or the .tar.gz (None: $RECTIFIERS_DATA, "
+        "downloading there if missing)",
     )
     group.add_argument(
         "--synthetic",
@@ -44,15 +45,13 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
     group.add_argument(
         "--quick", action="store_true", help=f"a smoke run: {QUICK_TRAIN} training images, 1 epoch"
     )
-    group.add_argument(
-        "--epochs", type=int, default=epochs, help=f"training epochs (default {epochs})"
-    )
+    group.add_argument("--epochs", type=int, default=epochs, help="training epochs")
     group.add_argument("--batch-size", type=int, default=128, help="images per SGD step")
     group.add_argument(
         "--test-size",
         type=int,
         default=None,
-        help="evaluate on the first N test images (default: all)",
+        help="evaluate on the first N test images (None: all)",
     )
     group.add_argument(
         "--seed",
@@ -60,7 +59,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
         default=0,
         help="seeds weights, data order, augmentation and random slopes",
     )
-    group.add_argument("--out", default=out, help=f"results folder (default {out})")
+    group.add_argument("--out", default=out, help="results folder")
     group.add_argument(
         "--resume",
         action="store_true",
@@ -78,7 +77,7 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
         "--threads",
         type=int,
         default=None,
-        help="BLAS threads per worker (default: cores / workers)",
+        help="BLAS threads per worker (None: cores / workers)",
     )
     group.add_argument("--no-progress", action="store_true", help="no progress bars")
 
