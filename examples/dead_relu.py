@@ -87,13 +87,10 @@ def report(args, runs, started) -> None:
                 test_error,
             ]
         )
-    data_name = (
-        "synthetic images"
-        if args.synthetic
-        else f"CIFAR-10 ({args.train_size or 50000} training images)"
-    )
+    data_name = "synthetic images" if args.synthetic else "CIFAR-10"
     markdown = (
-        f"## Dead units on {data_name}: small conv net (width {args.width}), {args.epochs} epochs\n\n"
+        f"## Dead units on {data_name} ({common.sizes(args)}): small conv net (width {args.width}), "
+        f"{common.count(args.epochs, 'epoch')}\n\n"
         "Dead = channel never positive during the last epoch.\n\n"
         + common.markdown_table(
             [
@@ -108,18 +105,23 @@ def report(args, runs, started) -> None:
         )
         + f"\nMachine: {common.machine_note(started)}.\n"
     )
-    common.write_outputs(args.out, "dead_relu", markdown, {"runs": runs})
+    common.write_outputs(
+        args.out, "dead_relu", markdown, {"args": common.typed(args), "runs": runs}
+    )
     plt = common.pyplot()
     if plt is None:
         return
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(runs)), 4.5))
     labels = [f"{r['activation']}\nlr {r['lr']}{' BN' if r['batch_norm'] else ''}" for r in runs]
-    values = [
-        100 * float(np.mean(list(r["dead_per_layer"].values()))) if r["dead_per_layer"] else 0
-        for r in runs
-    ]
-    ax.bar(range(len(runs)), values)
-    ax.set_xticks(range(len(runs)), labels, fontsize=7)
+    for i, r in enumerate(runs):
+        if not r["history"]:  # diverged: no dead-unit figure, say so instead of drawing 0 %
+            ax.text(
+                i, 1, "diverged", rotation=90, ha="center", va="bottom", fontsize=8, color="red"
+            )
+            continue
+        dead = r["dead_per_layer"]
+        ax.bar(i, 100 * float(np.mean(list(dead.values()))) if dead else 0, color="tab:blue")
+    ax.set_xticks(range(len(runs)), labels, fontsize=7, rotation=45, ha="right")
     ax.set_ylabel("dead units (%)")
     fig.tight_layout()
     fig.savefig(args.out / "dead_relu.png", dpi=120)
@@ -147,6 +149,8 @@ def main() -> None:
          "key": common.run_key(name, f"lr{lr}", "bn" if bn else "nobn")}
         for bn in (False, True) for lr in args.lrs for name in ACTIVATIONS
     ]  # fmt: skip
+    grid = f"{len(ACTIVATIONS)} rectifiers × {len(args.lrs)} learning rates × with and without BatchNorm"
+    common.announce(args, len(configs), grid)
     runs = common.run_jobs(train_one, configs, args)
     report(args, runs, started)
 

@@ -95,25 +95,22 @@ def report(args, signals, runs, started) -> None:
     for run in runs:
         h = run["history"]
         if not h:
-            train_rows.append([f"{run['depth']} layers", run["init"], "diverged", "", "", ""])
+            train_rows.append([f"{run['depth']} layers", run["init"], "diverged", "", ""])
             continue
-        train_rows.append([f"{run['depth']} layers", run["init"], f"{h[0]['train_loss']:.3f}", f"{h[-1]['train_loss']:.3f}",
+        loss = f"{h[0]['train_loss']:.3f}" + (f" → {h[-1]['train_loss']:.3f}" if len(h) > 1 else "")
+        train_rows.append([f"{run['depth']} layers", run["init"], loss,
                            common.percent(1 - h[-1]["train_accuracy"]), common.percent(1 - h[-1]["val_accuracy"])])  # fmt: skip
-    data_name = (
-        "synthetic images"
-        if args.synthetic
-        else f"CIFAR-10 ({args.train_size or 50000} training images)"
-    )
+    data_name = "synthetic images" if args.synthetic else "CIFAR-10"
     markdown = (
         "## Signal scale at initialisation, 30-layer plain net (std of each weight layer's output and of its gradient)\n\n"
         + common.markdown_table(["init", "pass"] + [f"layer {i}" for i in picks], sig_rows)
-        + f"\n## Training deep plain ReLU nets on {data_name}, {args.epochs} epochs, SGD lr {args.lr} momentum 0.9\n\n"
+        + f"\n## Training deep plain ReLU nets on {data_name} ({common.sizes(args)}), "
+        f"{common.count(args.epochs, 'epoch')}, SGD lr {args.lr} momentum 0.9\n\n"
         + common.markdown_table(
             [
                 "depth",
                 "init",
-                "loss epoch 1",
-                f"loss epoch {args.epochs}",
+                "loss, epoch 1" + (f" → {args.epochs}" if args.epochs > 1 else ""),
                 "train error %",
                 "test error %",
             ],
@@ -121,7 +118,12 @@ def report(args, signals, runs, started) -> None:
         )
         + f"\nMachine: {common.machine_note(started)}.\n"
     )
-    common.write_outputs(args.out, "deep_init", markdown, {"signals": signals, "runs": runs})
+    common.write_outputs(
+        args.out,
+        "deep_init",
+        markdown,
+        {"args": common.typed(args), "signals": signals, "runs": runs},
+    )
     plt = common.pyplot()
     if plt is None:
         return
@@ -183,6 +185,7 @@ def main() -> None:
     signals = signal_part(args, train)
     configs = [{"args": args, "out": args.out, "resume": args.resume, "depth": d, "init": init, "key": common.run_key(d, init)}
                for d in args.depths for init in INITS]  # fmt: skip
+    common.announce(args, len(configs), f"depths {args.depths} × Xavier and Kaiming")
     runs = common.run_jobs(train_one, configs, args)
     report(args, signals, runs, started)
 

@@ -64,6 +64,7 @@ def main() -> None:
     common.add_common_arguments(parser, epochs=10, out="results/prelu_coefficients")
     args = common.finish_arguments(parser.parse_args(), parser)
     started = time.time()
+    common.announce(args, 1, f"one {args.depth}-layer PReLU net")
     (result,) = common.run_jobs(train_one, [{"args": args}], args)  # here, or on --scheduler
     history = result["history"]
     layers = [(name, np.asarray(a)) for name, a in result["layers"].items()]
@@ -79,13 +80,10 @@ def main() -> None:
         ]
         for i, (name, a) in enumerate(layers)
     ]
-    data_name = (
-        "synthetic images"
-        if args.synthetic
-        else f"CIFAR-10 ({args.train_size or 50000} training images)"
-    )
+    data_name = "synthetic images" if args.synthetic else "CIFAR-10"
     markdown = (
-        f"## Learned PReLU slopes, {args.depth}-layer plain net on {data_name}, {args.epochs} epochs "
+        f"## Learned PReLU slopes, {args.depth}-layer plain net on {data_name} ({common.sizes(args)}), "
+        f"{common.count(args.epochs, 'epoch')} "
         f"(test error {common.percent(1 - history[-1]['val_accuracy'])} %)\n\n"
         + common.markdown_table(
             ["PReLU layer", "module", "channels", "mean", "std", "min", "max"], rows
@@ -93,7 +91,11 @@ def main() -> None:
         + f"\nHe et al. 2015, Table 1 (ImageNet, 14 layers, channel-wise means, the paper's figures): {PAPER_CHANNELWISE}.\n\n"
         f"Machine: {common.machine_note(started)}.\n"
     )
-    record = {"layers": {name: a.tolist() for name, a in layers}, "history": history}
+    record = {
+        "args": common.typed(args),
+        "layers": {name: a.tolist() for name, a in layers},
+        "history": history,
+    }
     common.write_outputs(args.out, "prelu_coefficients", markdown, record)
     plt = common.pyplot()
     if plt is None:
