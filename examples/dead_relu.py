@@ -113,6 +113,7 @@ def report(args, runs, started) -> None:
         return
     fig, ax = plt.subplots(figsize=(max(8, 0.9 * len(runs)), 4.5))
     labels = [f"{r['activation']}\nlr {r['lr']}{' BN' if r['batch_norm'] else ''}" for r in runs]
+    tallest = 0.0
     for i, r in enumerate(runs):
         if not r["history"]:  # diverged: no dead-unit figure, say so instead of drawing 0 %
             ax.text(
@@ -120,7 +121,13 @@ def report(args, runs, started) -> None:
             )
             continue
         dead = r["dead_per_layer"]
-        ax.bar(i, 100 * float(np.mean(list(dead.values()))) if dead else 0, color="tab:blue")
+        value = 100 * float(np.mean(list(dead.values()))) if dead else 0.0
+        ax.bar(i, value, color="tab:blue")
+        ax.text(
+            i, value, f"{value:.0f}", ha="center", va="bottom", fontsize=7
+        )  # 0 % is visible too
+        tallest = max(tallest, value)
+    ax.set_ylim(0, max(5.0, 1.15 * tallest))
     ax.set_xticks(range(len(runs)), labels, fontsize=7, rotation=45, ha="right")
     ax.set_ylabel("dead units (%)")
     fig.tight_layout()
