@@ -177,6 +177,29 @@ def announce(args: argparse.Namespace, runs: int, grid: str) -> None:
     )
 
 
+def number_runs(configs: list[dict]) -> list[dict]:
+    """Tell each config how many runs there are and whether it is the first (for the estimate)."""
+    for i, config in enumerate(configs):
+        config.update(runs=len(configs), first=i == 0)
+    return configs
+
+
+def duration_estimate(args: argparse.Namespace, config: dict) -> Callable[[int, dict], None]:
+    """A ``fit`` callback: after the first run's first epoch, print how long the whole job needs."""
+
+    def estimate(epoch: int, record: dict) -> None:
+        if epoch != 1 or not config.get("first"):
+            return
+        at_once = 1 if args.scheduler else max(1, args.workers)
+        minutes = record["seconds"] * args.epochs * config["runs"] / at_once / 60
+        where = "per cluster worker" if args.scheduler else f"with {at_once} at a time"
+        print(f"estimate: the first epoch took {record['seconds']:.0f} s, so "
+              f"{count(config['runs'], 'run')} of {count(args.epochs, 'epoch')} need about "
+              f"{minutes:.1f} min {where}", flush=True)  # fmt: skip
+
+    return estimate
+
+
 def normalization(args: argparse.Namespace, train: Any) -> T.Normalize:
     """CIFAR-10's channel statistics; for the synthetic set, its own (its contrast is higher, and
     normalised with CIFAR's figures its inputs were 1.5× too large: the leaky nets diverged)."""

@@ -82,6 +82,7 @@ def train_one(config: dict) -> dict:
         model, train_loader, opt, args.epochs, sched, val_loader=test_loader,
         checkpoint=out / "runs" / f"{key}.npz", resume=config["resume"],
         progress=not args.no_progress, log=lambda line: print(f"[{name} seed {seed}] {line}"),
+        callbacks=[common.duration_estimate(args, config)],
     )  # fmt: skip
     train_metrics = evaluate(model, train_eval)
     test_metrics = evaluate(model, test_loader)
@@ -227,6 +228,7 @@ def main() -> None:
          "key": common.run_key(args.arch, name, f"seed{seed}")}
         for seed in args.seeds for name in args.activations
     ]  # fmt: skip
+    common.number_runs(configs)
     grid = f"{common.count(len(args.activations), 'rectifier')} × {common.count(len(args.seeds), 'seed')}"
     common.announce(args, len(configs), grid)
     results = common.run_jobs(train_one, configs, args)

@@ -54,7 +54,8 @@ def train_one(config: dict) -> dict:
         monitor.reset()
 
     try:
-        history = fit(model, train_loader, opt, args.epochs, val_loader=test_loader, callbacks=[record],
+        history = fit(model, train_loader, opt, args.epochs, val_loader=test_loader,
+                      callbacks=[record, common.duration_estimate(args, config)],
                       progress=not args.no_progress, log=lambda line: print(f"[{key}] {line}"))  # fmt: skip
         diverged = False
     except FloatingPointError:
@@ -156,6 +157,7 @@ def main() -> None:
          "key": common.run_key(name, f"lr{lr}", "bn" if bn else "nobn")}
         for bn in (False, True) for lr in args.lrs for name in ACTIVATIONS
     ]  # fmt: skip
+    common.number_runs(configs)
     grid = f"{len(ACTIVATIONS)} rectifiers × {len(args.lrs)} learning rates × with and without BatchNorm"
     common.announce(args, len(configs), grid)
     runs = common.run_jobs(train_one, configs, args)

@@ -64,6 +64,7 @@ def train_one(config: dict) -> dict:
     try:
         history = fit(model, train_loader, opt, args.epochs, val_loader=test_loader, checkpoint=out / "runs" / f"{key}.npz",
                       resume=config["resume"], progress=not args.no_progress,
+                      callbacks=[common.duration_estimate(args, config)],
                       log=lambda line: print(f"[{config['depth']} layers, {config['init']}] {line}")).epochs  # fmt: skip
         diverged = False
     except FloatingPointError:
@@ -185,6 +186,7 @@ def main() -> None:
     signals = signal_part(args, train)
     configs = [{"args": args, "out": args.out, "resume": args.resume, "depth": d, "init": init, "key": common.run_key(d, init)}
                for d in args.depths for init in INITS]  # fmt: skip
+    common.number_runs(configs)
     common.announce(args, len(configs), f"depths {args.depths} × Xavier and Kaiming")
     runs = common.run_jobs(train_one, configs, args)
     report(args, signals, runs, started)

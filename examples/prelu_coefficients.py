@@ -38,7 +38,8 @@ def train_one(config: dict) -> dict:
     opt = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=args.lr, momentum=0.9)
     sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
     history = fit(model, train_loader, opt, args.epochs, sched, val_loader=test_loader, checkpoint=args.out / "runs" / "prelu.npz",
-                  resume=args.resume, progress=not args.no_progress)  # fmt: skip
+                  resume=args.resume, progress=not args.no_progress,
+                  callbacks=[common.duration_estimate(args, config)])  # fmt: skip
     slopes = {
         name: m.weight.data.tolist()
         for name, m in model.named_modules()
@@ -65,7 +66,9 @@ def main() -> None:
     args = common.finish_arguments(parser.parse_args(), parser)
     started = time.time()
     common.announce(args, 1, f"one {args.depth}-layer PReLU net")
-    (result,) = common.run_jobs(train_one, [{"args": args}], args)  # here, or on --scheduler
+    (result,) = common.run_jobs(
+        train_one, common.number_runs([{"args": args}]), args
+    )  # here, or on --scheduler
     history = result["history"]
     layers = [(name, np.asarray(a)) for name, a in result["layers"].items()]
     rows = [

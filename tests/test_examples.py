@@ -101,6 +101,8 @@ def test_help_shows_every_default_and_quick_keeps_an_explicit_epochs(tmp_path):
     result = run("compare_rectifiers.py", "--quick", "--synthetic", "--no-progress", "--activations", "ReLU",
                  "--epochs", "2", "--out", str(tmp_path))  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
+    assert "plan: 1 run (1 rectifier × 1 seed), 2 epochs each, 384 training" in result.stdout
+    assert "estimate: the first epoch took" in result.stdout and "1/1 runs done" in result.stdout
     record = json.loads((tmp_path / "compare_rectifiers.json").read_text())
     assert len(record["runs"][0]["history"]) == 2  # --quick no longer overrides --epochs
     assert record["args"]["epochs"] == 2 and record["args"]["quick"] is True  # typed, not "True"
