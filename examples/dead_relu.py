@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import common
 import numpy as np
@@ -109,6 +110,11 @@ def report(args, runs, started) -> None:
     common.write_outputs(
         args.out, "dead_relu", markdown, {"args": common.typed(args), "runs": runs}
     )
+    plot(args.out, runs)
+
+
+def plot(out: Path, runs: list[dict]) -> None:
+    """The dead-unit fraction of every run as a bar; a diverged run is marked, not drawn as 0 %."""
     plt = common.pyplot()
     if plt is None:
         return
@@ -116,7 +122,7 @@ def report(args, runs, started) -> None:
     labels = [f"{r['activation']}\nlr {r['lr']}{' BN' if r['batch_norm'] else ''}" for r in runs]
     tallest = 0.0
     for i, r in enumerate(runs):
-        if not r["history"]:  # diverged: no dead-unit figure, say so instead of drawing 0 %
+        if r.get("diverged") or not r["history"]:  # no dead-unit figure: say so, not 0 %
             ax.text(
                 i, 1, "diverged", rotation=90, ha="center", va="bottom", fontsize=8, color="red"
             )
@@ -132,8 +138,8 @@ def report(args, runs, started) -> None:
     ax.set_xticks(range(len(runs)), labels, fontsize=7, rotation=45, ha="right")
     ax.set_ylabel("dead units (%)")
     fig.tight_layout()
-    fig.savefig(args.out / "dead_relu.png", dpi=120)
-    print(f"written {args.out / 'dead_relu.png'}")
+    fig.savefig(out / "dead_relu.png", dpi=120)
+    print(f"written {out / 'dead_relu.png'}")
 
 
 def main() -> None:
