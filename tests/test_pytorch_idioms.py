@@ -53,3 +53,17 @@ def test_a_shared_module_is_saved_under_every_name_and_apply_visits_in_pytorch_o
     tree = nn.Sequential(nn.Sequential(nn.Linear(1, 1), nn.ReLU()), nn.Tanh())
     tree.apply(lambda m: order.append(type(m).__name__))
     assert order == ["Linear", "ReLU", "Sequential", "Tanh", "Sequential"]
+
+
+def test_to_refuses_other_devices_and_copies_when_asked():
+    x = rf.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="CPU only"):
+        x.to(device="cuda")  # was accepted silently
+    with pytest.raises(RuntimeError, match="CPU only"):
+        x.to("cuda:0", np.float64)
+    with pytest.raises(TypeError, match="memory_format|unexpected"):
+        x.to(np.float64, memory_fromat=None)  # a misspelt keyword is not swallowed
+    assert x.to(device="cpu") is x and x.to("cpu", np.float64).dtype == np.float64
+    copied = x.to(copy=True)
+    copied.data[0] = 9.0
+    assert x.data[0] == 1.0  # copy=True gives its own memory, as torch

@@ -453,19 +453,33 @@ class Tensor:
     def ge(self, other: ArrayLike) -> Tensor:
         return self >= other
 
-    def to(self, target: Any = None, dtype: Any = None, **ignored: Any) -> Tensor:
-        """Convert to a dtype (``t.to(np.float64)``, ``t.to(other_tensor)``); ``"cpu"`` keeps the tensor.
+    def to(
+        self,
+        target: Any = None,
+        dtype: Any = None,
+        non_blocking: bool = False,
+        copy: bool = False,
+        *,
+        device: Any = None,
+        memory_format: Any = None,
+    ) -> Tensor:
+        """Convert to a dtype (``t.to(np.float64)``, ``t.to(other_tensor)``), as ``torch.Tensor.to``.
 
-        PyTorch's device arguments are accepted for ``"cpu"`` only: this library
-        runs on the CPU (``non_blocking``/``copy`` are ignored, as they change nothing here).
+        Devices: ``"cpu"`` keeps the tensor, any other device is an error (this
+        library runs on the CPU). ``copy=True`` always returns new memory;
+        ``non_blocking`` and ``memory_format`` change nothing here.
         """
         if isinstance(target, Tensor):
             dtype = target.dtype
-        elif isinstance(target, str) or getattr(target, "type", None) == "cpu":
+        elif isinstance(target, str) or getattr(target, "type", None) is not None:
             _check_device(target)
         elif target is not None:
             dtype = target
-        return self if dtype is None or np.dtype(dtype) == self.dtype else self.astype(dtype)
+        if device is not None:
+            _check_device(device)
+        if dtype is not None and np.dtype(dtype) != self.dtype:
+            return self.astype(dtype)
+        return self.clone() if copy else self
 
     def cpu(self) -> Tensor:
         """This tensor (rectifiers keeps every tensor in CPU memory)."""
