@@ -97,7 +97,7 @@ def summary(
         x = Tensor(np.asarray(x))
     outputs: dict[int, Any] = {}
     handles = [
-        module.register_forward_hook(lambda m, args, out: outputs.__setitem__(id(m), (args, out)))
+        module.register_forward_hook(lambda m, args, out: outputs.__setitem__(id(m), out))
         for module in model.modules()
     ]
     was_training = model.training
@@ -110,40 +110,37 @@ def summary(
         for handle in handles:
             handle.remove()
     result = Summary(tuple(x.shape))
+    leaves, containers = [], []
     for name, module in model.named_modules():
-        args, out = outputs.get(id(module), (None, None))
+        out = outputs.get(id(module))
         params = list(module.parameters())
         shape = tuple(out.shape) if isinstance(out, Tensor) else None
         leaf = not module._modules
-        result.rows.append(
-            LayerRow(
-                name=name,
-                kind=type(module).__name__,
-                depth=name.count(".") + (1 if name else 0),
-                output_shape=shape,
-                params=sum(p.numel() for p in params),
-                trainable=sum(p.numel() for p in params if p.requires_grad),
-                mult_adds=_mult_adds(module, args, out) if leaf else 0,
-                output_bytes=out.data.nbytes if isinstance(out, Tensor) else 0,
-            )
+        row = LayerRow(
+            name=name,
+            kind=type(module).__name__,
+            depth=name.count(".") + (1 if name else 0),
+            output_shape=shape,
+            params=sum(p.numel() for p in params),
+            trainable=sum(p.numel() for p in params if p.requires_grad),
+            mult_adds=_mult_adds(module, out) if leaf else 0,
+            output_bytes=out.data.nbytes if isinstance(out, Tensor) else 0,
         )
-    leaves = [row for row, (_, m) in zip(result.rows, model.named_modules()) if not m._modules]
+        result.rows.append(row)
+        (leaves if leaf else containers).append(row)
     unique = list(model.parameters())
     result.total_params = sum(p.numel() for p in unique)
     result.trainable_params = sum(p.numel() for p in unique if p.requires_grad)
     result.param_bytes = sum(p.data.nbytes for p in unique)
     result.total_mult_adds = sum(row.mult_adds for row in leaves)
     result.activation_bytes = sum(row.output_bytes for row in leaves)
-    for row in result.rows:  # containers: the multiply-adds of everything under them
-        if row.mult_adds == 0:
-            prefix = row.name + "." if row.name else ""
-            row.mult_adds = sum(
-                r.mult_adds for r in leaves if r.name.startswith(prefix) and r is not row
-            )
+    for row in containers:  # the multiply-adds of every layer under it
+        prefix = row.name + "." if row.name else ""
+        row.mult_adds = sum(r.mult_adds for r in leaves if r.name.startswith(prefix))
     return result
 
 
-def _mult_adds(module: Module, args: Any, out: Any) -> int:
+def _mult_adds(module: Module, out: Any) -> int:
     if not isinstance(out, Tensor):
         return 0
     if isinstance(module, Conv2d):
