@@ -41,7 +41,8 @@ class Dropout2d(Module):
     """Zero whole channels with probability p in training (as ``torch.nn.Dropout2d``).
 
     For (N, C, H, W) input each (n, c) plane is kept with probability 1 − p and
-    scaled by 1/(1 − p); evaluation is the identity.
+    scaled by 1/(1 − p); evaluation is the identity. ``inplace`` is accepted for
+    PyTorch code; the result is computed out of place (same values).
     """
 
     def __init__(
