@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import numpy as np
 
 import rectifiers as rf
-from rectifiers.kernels import _channels, _chunks
+from rectifiers.kernels import _layout
 
 
 def leaf64(array, requires_grad: bool = True) -> rf.Tensor:
@@ -30,23 +30,26 @@ def away_from(array: np.ndarray, points=(0.0,), margin: float = 0.05) -> np.ndar
 
 @contextmanager
 def small_chunks(size: int):
-    """Run the chunked kernels (``kernels/_chunks.py``) with blocks of about ``size`` bytes."""
-    saved_setting, _chunks.CHUNK_BYTES = _chunks.CHUNK_BYTES, size
+    """Run the blocked kernels (``kernels/_layout.py``) with blocks of about ``size`` bytes."""
+    saved_setting, _layout.CHUNK_BYTES = _layout.CHUNK_BYTES, size
     try:
         yield
     finally:
-        _chunks.CHUNK_BYTES = saved_setting
+        _layout.CHUNK_BYTES = saved_setting
 
 
 @contextmanager
-def kernel_blocks(block_bytes: int, folded_row: int = _channels.FOLDED_ROW):
-    """Blocks of about ``block_bytes`` and channels-last rows folded to ≥ ``folded_row`` values."""
-    saved_row, _channels.FOLDED_ROW = _channels.FOLDED_ROW, folded_row
+def kernel_blocks(block_bytes: int, folded_row: int = _layout.FOLDED_ROW, im2col_bytes=None):
+    """Blocks of about ``block_bytes``, channels-last rows folded to ≥ ``folded_row`` values,
+    and (when given) im2col buffers of about ``im2col_bytes``."""
+    saved = _layout.FOLDED_ROW, _layout.IM2COL_CHUNK_BYTES
+    _layout.FOLDED_ROW = folded_row
+    _layout.IM2COL_CHUNK_BYTES = im2col_bytes or _layout.IM2COL_CHUNK_BYTES
     try:
         with small_chunks(block_bytes):
             yield
     finally:
-        _channels.FOLDED_ROW = saved_row
+        _layout.FOLDED_ROW, _layout.IM2COL_CHUNK_BYTES = saved
 
 
 def channels_last(a: np.ndarray) -> np.ndarray:

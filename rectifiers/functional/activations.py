@@ -1,4 +1,5 @@
-"""The rectifiers as differentiable functions (math in ``kernels/activations.py``)."""
+"""The rectifiers as differentiable functions (math and kernels in ``kernels/relu.py``,
+``leaky_relu.py``, ``prelu.py`` and ``rrelu.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import numpy as np
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from ..checks import check_number
-from ..kernels import activations as kernels
+from ..kernels import leaky_relu as leaky_kernels
+from ..kernels import prelu as prelu_kernels
+from ..kernels import relu as relu_kernels
+from ..kernels import rrelu as rrelu_kernels
 from ..random import resolve_generator
 from ._args import check_floating, check_not_bool
 
@@ -16,11 +20,11 @@ PARAMETERIZATIONS = ("slope", "divisor")
 
 class ReLUFunction(Function):
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.positive = kernels.relu_forward(x)
+        y, self.positive = relu_kernels.relu_forward(x)
         return y
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        return kernels.relu_backward(grad, self.positive)
+        return relu_kernels.relu_backward(grad, self.positive)
 
 
 class LeakyReLUFunction(Function):
@@ -29,10 +33,10 @@ class LeakyReLUFunction(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x  # a reference: the backward rebuilds dy/dx from it
-        return kernels.leaky_relu_forward(x, self.slope)
+        return leaky_kernels.leaky_relu_forward(x, self.slope)
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        return kernels.leaky_relu_backward(grad, self.x, self.slope)
+        return leaky_kernels.leaky_relu_backward(grad, self.x, self.slope)
 
 
 class PReLUFunction(Function):
@@ -41,10 +45,10 @@ class PReLUFunction(Function):
 
     def forward(self, x: np.ndarray, slope: np.ndarray) -> np.ndarray:
         self.x, self.slope = x, slope
-        return kernels.prelu_forward(x, slope)
+        return prelu_kernels.prelu_forward(x, slope)
 
     def backward(self, grad: np.ndarray) -> tuple:
-        return kernels.prelu_backward(grad, self.x, self.slope, self.needs_input_grad[0])
+        return prelu_kernels.prelu_backward(grad, self.x, self.slope, self.needs_input_grad[0])
 
 
 class RReLUTrainFunction(Function):
@@ -52,13 +56,13 @@ class RReLUTrainFunction(Function):
         self.bounds, self.parameterization, self.rng = bounds, parameterization, rng
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y, self.scale = kernels.rrelu_train_forward(
+        y, self.scale = rrelu_kernels.rrelu_train_forward(
             x, *self.bounds, self.parameterization, self.rng
         )
         return y
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        return kernels.rrelu_train_backward(grad, self.scale)
+        return rrelu_kernels.rrelu_train_backward(grad, self.scale)
 
 
 def relu(input: Tensor) -> Tensor:

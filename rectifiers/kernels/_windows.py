@@ -1,4 +1,4 @@
-"""Sliding windows over images as strided views: the shared piece of conv and pooling."""
+"""Sliding-window geometry: output sizes, kernel taps and strided window views (conv, pooling)."""
 
 from __future__ import annotations
 
@@ -41,38 +41,3 @@ def channels_last_windows(
     shape = (n, out_hw[0], out_hw[1], kernel[0], kernel[1], c)
     strides = (s_n, s_h * stride[0], s_w * stride[1], s_h * dilation[0], s_w * dilation[1], s_c)
     return as_strided(x_nhwc, shape=shape, strides=strides, writeable=False)
-
-
-def pad_channels_last(x: np.ndarray, padding: Padding, fill: float = 0.0) -> np.ndarray:
-    """Pad H and W of an NCHW array and return it as an (N, Hp, Wp, C) array.
-
-    When there is no padding and ``x`` already lies channels-last in memory
-    (the output of a conv), this is a free view.
-    """
-    (top, bottom), (left, right) = padding
-    nhwc = x.transpose(0, 2, 3, 1)
-    if top == bottom == left == right == 0:
-        return nhwc
-    n, h, w, c = nhwc.shape
-    padded = np.full((n, h + top + bottom, w + left + right, c), fill, dtype=x.dtype)
-    padded[:, top : top + h, left : left + w, :] = nhwc
-    return padded
-
-
-def pad_nchw(x: np.ndarray, padding: Padding, fill: float = 0.0) -> np.ndarray:
-    """Pad H and W of an NCHW array with ``fill``, keeping x's memory layout."""
-    (top, bottom), (left, right) = padding
-    if top == bottom == left == right == 0:
-        return x
-    n, c, h, w = x.shape
-    padded = np.full_like(x, fill, shape=(n, c, h + top + bottom, w + left + right))
-    padded[:, :, top : top + h, left : left + w] = x
-    return padded
-
-
-def crop(x: np.ndarray, padding: Padding, h: int, w: int, channels_last: bool) -> np.ndarray:
-    """Undo padding: the inner h×w part of a padded image (NHWC or NCHW)."""
-    (top, _), (left, _) = padding
-    if channels_last:
-        return x[:, top : top + h, left : left + w, :]
-    return x[:, :, top : top + h, left : left + w]

@@ -12,14 +12,22 @@ import numpy as np
 from ._random import fill_uniform
 
 
+def dropout_reference(x: np.ndarray, p: float, rng: np.random.Generator) -> tuple:
+    keep = rng.random(x.shape, dtype=np.float32) >= p
+    mask = keep * x.dtype.type(0.0 if p >= 1 else 1.0 / (1.0 - p))
+    return x * mask, mask
+
+
+# --- fast -----------------------------------------------------------------------------
+# What differs: the uniforms are drawn in x's memory order (channels-last after a
+# conv) rather than index order, so every product walks memory in order; for a
+# C-ordered x the draws, the mask and y equal the reference's bit for bit.
+
+
 def dropout_forward(
     x: np.ndarray, p: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (y, scaled_mask); the mask already holds 0 or 1/(1 − p).
-
-    The mask is drawn in x's memory layout (channels-last after a conv), so
-    the products walk both arrays in memory order.
-    """
+    """(y, scaled mask): equal to ``dropout_reference``; the mask already holds 0 or 1/(1 − p)."""
     uniforms = np.empty_like(x, dtype=np.float32)
     fill_uniform(uniforms, rng)
     scale = 0.0 if p >= 1 else 1.0 / (1.0 - p)

@@ -1,18 +1,15 @@
-"""Max and average pooling over kh×kw windows, NCHW.
+"""Max and average pooling over kh×kw windows of (N, C, H, W) arrays.
 
-Both loop over the kh·kw kernel taps, never over pixels: tap (i, j) of every
-window at once is one strided slice of the padded image (``window_offsets``).
+Tap (i, j) of every window at once is one strided slab of the padded input
+(``_windows.window_offsets``), so both poolings loop over the kh·kw taps,
+never over pixels:
 
-Max pooling:  out[n, c, p, q] = max_{i, j} xpad[n, c, p·sh + i, q·sw + j], xpad padded with −∞.
-              The gradient goes to the *first* maximal tap in row-major order (as PyTorch),
-              so a window of equal values (zeros after a ReLU) passes it to one element only.
-              (A NaN input gets no gradient here; PyTorch routes it to the NaN.)
-Average pooling: out = (1 / (kh·kw)) Σ_{i, j} xpad[...], zeros in the padding counted
-              (PyTorch's ``count_include_pad=True``). Otherwise, and for the windows that
-              ``ceil_mode`` lets hang over the border, each window divides by its own count
-              (``avg_divisors``), as PyTorch.
-Adaptive average pooling to (oh, ow): bin i covers rows ⌊i·H/oh⌋ … ⌈(i+1)·H/oh⌉ − 1 (bins may
-              overlap or differ in size when oh does not divide H), one mean per bin.
+    max:  out = max over the taps (padding −∞); the gradient goes to the *first*
+          maximal tap in row-major order (as PyTorch), so a window of equal values
+          (zeros after a ReLU) passes it to one element only
+    avg:  out = (1/(kh·kw)) Σ over the taps (zeros in the padding counted); each
+          tap gets 1/(kh·kw) of the window's gradient. With ``count_include_pad=False``
+          or ``ceil_mode`` each window divides by its own count (``avg_divisors``).
 """
 
 from __future__ import annotations
@@ -21,8 +18,55 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._chunks import chunks
-from ._windows import Padding, Pair, crop, output_size, pad_nchw, window_offsets
+from ._layout import chunks, crop, is_channels_last, pad_nchw, zeros
+from ._windows import Padding, Pair, output_size, window_offsets
+
+
+def max_pool2d_reference(x, kernel, stride, padding) -> np.ndarray:
+    return np.max(tap_slabs(pad_nchw(x, padding, -np.inf), kernel, stride), axis=0)
+
+
+def max_pool2d_backward_reference(grad, x, kernel, stride, padding) -> np.ndarray:
+    padded = pad_nchw(x, padding, -np.inf)
+    winner = np.argmax(tap_slabs(padded, kernel, stride), axis=0)  # the first maximum
+    dx = np.zeros_like(padded)
+    for tap, (_, _, rows, cols) in enumerate(taps_of(padded, kernel, stride)):
+        dx[:, :, rows, cols] += np.where(winner == tap, grad, 0)
+    return crop(dx, padding, *x.shape[2:], channels_last=False)
+
+
+def avg_pool2d_reference(x, kernel, stride, padding) -> np.ndarray:
+    return np.mean(tap_slabs(pad_nchw(x, padding), kernel, stride), axis=0)
+
+
+def avg_pool2d_backward_reference(grad, x, kernel, stride, padding) -> np.ndarray:
+    dx = np.zeros_like(pad_nchw(x, padding))
+    for _, _, rows, cols in taps_of(dx, kernel, stride):
+        dx[:, :, rows, cols] += grad / (kernel[0] * kernel[1])
+    return crop(dx, padding, *x.shape[2:], channels_last=False)
+
+
+def tap_slabs(padded: np.ndarray, kernel: Pair, stride: Pair) -> np.ndarray:
+    """(kh·kw, N, C, Ho, Wo): what each tap sees at every output position."""
+    return np.stack(
+        [padded[:, :, rows, cols] for _, _, rows, cols in taps_of(padded, kernel, stride)]
+    )
+
+
+def taps_of(padded: np.ndarray, kernel: Pair, stride: Pair):
+    """The kernel taps over an already padded input (no padding left to account for)."""
+    out_hw = _geometry(padded.shape, kernel, stride, ((0, 0), (0, 0)))
+    return window_offsets(kernel, (1, 1), stride, out_hw)
+
+
+# --- fast -----------------------------------------------------------------------------
+# What differs: max pooling keeps a running maximum instead of stacking the taps
+# (no (kh·kw)× array), and walks blocks of images so the kh·kw passes over a
+# block run in cache; which tap won is not recorded in the forward (masked
+# writes cost 10× the max itself): the backward finds it again from the saved
+# input and output. Buffers are made in x's memory layout (channels-last after
+# a conv). Adaptive average pooling has no separate reference: it is one
+# vectorised mean per bin already.
 
 
 class PoolSaved(NamedTuple):
@@ -49,11 +93,7 @@ def _geometry(x_shape: tuple, kernel: Pair, stride: Pair, padding: Padding) -> P
 def max_pool2d_forward(
     x: np.ndarray, kernel: Pair, stride: Pair, padding: Padding = ((0, 0), (0, 0))
 ) -> tuple[np.ndarray, PoolSaved]:
-    """Max over each window: a running ``np.maximum`` over the kh·kw taps.
-
-    Which tap won is not recorded here (masked writes would cost 10× the max
-    itself); the backward finds it again from the saved input and output.
-    """
+    """Equal to ``max_pool2d_reference``: a running ``np.maximum`` over the kh·kw taps."""
     out_hw = _geometry(x.shape, kernel, stride, padding)
     padded = pad_nchw(x, padding, fill=-np.inf)
     taps = list(window_offsets(kernel, (1, 1), stride, out_hw))
@@ -68,7 +108,8 @@ def max_pool2d_forward(
 
 
 def max_pool2d_backward(grad: np.ndarray, saved: PoolSaved) -> np.ndarray:
-    """Route each window's gradient to its first maximal tap (row-major), summing where windows overlap."""
+    """Equal to ``max_pool2d_backward_reference``: each window's gradient to its first maximal
+    tap (row-major), summed where windows overlap."""
     dx_padded = _zeros_padded(saved, grad)
     for images in chunks(saved.padded):  # four passes per tap: let them run in cache
         _route_to_winners(
@@ -170,10 +211,8 @@ def avg_pool2d_backward(grad: np.ndarray, saved: PoolSaved) -> np.ndarray:
 
 
 def _zeros_padded(saved: PoolSaved, like: np.ndarray) -> np.ndarray:
-    """Zeros of the padded input's shape, channels-last in memory when ``like`` is (as after a conv)."""
+    """Zeros of the padded input's shape, in ``like``'s memory layout (channels-last after a conv)."""
     n, c, h, w = saved.x_shape
     (top, bottom), (left, right) = saved.padding
-    hp, wp = h + top + bottom, w + left + right
-    if like.strides[1] == like.itemsize and c > 1:
-        return np.zeros((n, hp, wp, c), dtype=like.dtype).transpose(0, 3, 1, 2)
-    return np.zeros((n, c, hp, wp), dtype=like.dtype)
+    shape = (n, c, h + top + bottom, w + left + right)
+    return zeros(shape, like.dtype, channels_last=is_channels_last(like))
