@@ -155,3 +155,33 @@ def test_warmup_then_cosine_and_resume():
     for _ in range(3):
         sched.step(), sched2.step()
         assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
+
+
+def test_a_layer_of_ones_own_opts_out_of_weight_decay_by_naming_its_parameters():
+    class Gate(nn.Module):
+        no_weight_decay = ("gain",)
+
+        def __init__(self):
+            super().__init__()
+            self.gain = nn.Parameter(np.ones(3, np.float32))
+            self.weight = nn.Parameter(np.ones(3, np.float32))
+
+    gate = Gate()
+    decayed, undecayed = optim.param_groups_no_decay(nn.Sequential(gate), 5e-4)
+    assert [id(p) for p in undecayed["params"]] == [id(gate.gain)]
+    assert [id(p) for p in decayed["params"]] == [id(gate.weight)]
+
+
+def test_optim_imports_no_model_classes():
+    """The optimisers sit above the layers on the import ladder but know none of them."""
+    import ast
+    from pathlib import Path
+
+    for path in Path(optim.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                assert (node.module or "").split(".")[0] not in {
+                    "activations",
+                    "layers",
+                    "models",
+                }, path

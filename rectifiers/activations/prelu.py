@@ -46,6 +46,8 @@ class PReLU(Module):
         (2, 3, 4, 4)
     """
 
+    no_weight_decay = ("weight",)
+
     def __init__(
         self, num_parameters: int = 1, init: float = 0.25, dtype: Any = np.float32
     ) -> None:

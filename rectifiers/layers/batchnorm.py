@@ -17,6 +17,7 @@ class _BatchNorm(Module):
 
     _accepted_ndims: tuple[int, ...] = ()
     _layout = ""
+    is_normalization = True
 
     def __init__(
         self,

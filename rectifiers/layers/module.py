@@ -66,6 +66,12 @@ class Module:
 
     training: bool
 
+    # Parameters that an optimiser's weight decay would harm, by attribute name (PReLU's
+    # slopes: decay pulls them to 0, back to ReLU); read by optim.param_groups_no_decay.
+    no_weight_decay: tuple[str, ...] = ()
+    # True for normalisation layers (their γ and β): param_groups_no_decay can exempt them too.
+    is_normalization: bool = False
+
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())

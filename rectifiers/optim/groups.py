@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..activations.prelu import PReLU
-from ..layers.batchnorm import _BatchNorm
-from ..layers.module import Module
-
 
 def param_groups_no_decay(
-    model: Module, weight_decay: float, exclude_norm_and_bias: bool = False
+    model: Any, weight_decay: float, exclude_norm_and_bias: bool = False
 ) -> list[dict[str, Any]]:
     """Two parameter groups: everything else with ``weight_decay``, PReLU slopes with 0.
 
@@ -18,6 +14,11 @@ def param_groups_no_decay(
     slope towards 0 and so turns PReLU back into ReLU. With
     ``exclude_norm_and_bias=True`` BatchNorm γ/β and all biases also go in the
     undecayed group (a common modern choice; not He et al.'s).
+
+    Which parameters those are, the modules say themselves (the optimiser knows
+    no model classes): a module's ``no_weight_decay`` names its parameters that
+    decay would harm (PReLU: ``("weight",)``), and ``is_normalization`` marks
+    normalisation layers. A layer of your own opts in the same way.
 
     Examples:
         >>> import rectifiers as rf
@@ -28,9 +29,9 @@ def param_groups_no_decay(
     """
     undecayed: set[int] = set()
     for module in model.modules():
-        if isinstance(module, PReLU):
-            undecayed.add(id(module.weight))
-        elif exclude_norm_and_bias and isinstance(module, _BatchNorm):
+        exempt = [getattr(module, name) for name in getattr(module, "no_weight_decay", ())]
+        undecayed.update(id(p) for p in exempt if p is not None)
+        if exclude_norm_and_bias and getattr(module, "is_normalization", False):
             undecayed.update(id(p) for p in module.parameters(recurse=False))
     if exclude_norm_and_bias:
         undecayed.update(
