@@ -183,3 +183,25 @@ def test_loss_targets_are_checked():
     ]:
         with pytest.raises((TypeError, ValueError), match=problem):
             loss(logits, target)
+
+
+def test_a_layer_names_itself_only_when_its_input_is_bad():
+    """The functional form checks and names itself; the layer's repr is added on the error path."""
+    formatted = []
+
+    class CountingConv(nn.Conv2d):
+        def extra_repr(self) -> str:
+            formatted.append(1)
+            return super().extra_repr()
+
+    net = nn.Sequential(nn.Sequential(CountingConv(3, 4, 3)))
+    net(rf.zeros(1, 3, 5, 5))
+    assert formatted == []  # a good forward formats nothing
+    with pytest.raises(ValueError) as error:
+        net(rf.zeros(1, 2, 5, 5))
+    message = str(error.value)
+    assert (
+        message.startswith("CountingConv(3, 4, kernel_size=(3, 3)")
+        and "conv2d: expected" in message
+    )
+    assert message.count("CountingConv(") == 1  # named once, by the innermost layer

@@ -63,20 +63,7 @@ def conv2d(
     Returns:
         (N, C_out, Ho, Wo) with Ho = ⌊(H + 2·pad − dilation·(kh − 1) − 1) / stride⌋ + 1.
     """
-    return conv2d_checked(input, weight, bias, stride, padding, dilation, groups, where="conv2d")
-
-
-def conv2d_checked(
-    x: Tensor,
-    weight: Tensor,
-    bias: Tensor | None,
-    stride: Any,
-    padding: Any,
-    dilation: Any,
-    groups: int,
-    where: str,
-) -> Tensor:
-    """``conv2d`` with error messages that start with ``where`` (a module names itself)."""
+    x, where = input, "conv2d"
     check_rank(x, (4,), "4-D (N, C, H, W)", where)
     check_float(where, x, weight, bias)
     f, c_per_group, kh, kw = weight.shape

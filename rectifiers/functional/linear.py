@@ -38,10 +38,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Shapes: input (*, in_features), weight (out_features, in_features),
     bias (out_features,), output (*, out_features).
     """
-    return linear_checked(input, weight, bias, where="linear")
-
-
-def linear_checked(x: Tensor, weight: Tensor, bias: Tensor | None, where: str) -> Tensor:
+    x, where = input, "linear"
     check_float(where, x, weight, bias)
     if x.ndim < 1 or x.shape[-1] != weight.shape[1]:
         raise ValueError(

@@ -11,20 +11,30 @@ from ._args import check_float
 
 
 class BatchNormFunction(Function):
-    """Inputs: x[, gamma, beta]. In training mode the batch statistics are kept on the function."""
+    """Inputs: x[, gamma, beta].
 
-    def __init__(self, training: bool, eps: float, running: tuple | None) -> None:
-        self.training, self.eps, self.running = training, eps, running
+    ``running`` is (running_mean, running_var) arrays or None. Training
+    normalises with the batch's statistics and folds them into ``running``
+    (in place, with ``momentum``); evaluation normalises with ``running``.
+    The statistics flow one way: module → here → kernel.
+    """
+
+    def __init__(
+        self, training: bool, eps: float, running: tuple | None, momentum: float = 0.0
+    ) -> None:
+        self.training, self.eps, self.running, self.momentum = training, eps, running, momentum
 
     def forward(
         self, x: np.ndarray, gamma: np.ndarray | None = None, beta: np.ndarray | None = None
     ) -> np.ndarray:
-        if self.training:
-            y, self.saved, self.batch_mean, self.batch_var = kernels.batch_norm_train_forward(
-                x, gamma, beta, self.eps
-            )
-        else:
+        if not self.training:
             y, self.saved = kernels.batch_norm_eval_forward(x, gamma, beta, *self.running, self.eps)
+            return y
+        y, self.saved, mean, var = kernels.batch_norm_train_forward(x, gamma, beta, self.eps)
+        if self.running is not None:
+            kernels.update_running_statistics(
+                *self.running, mean, var, self.momentum, x.size // x.shape[1]
+            )
         return y
 
     def backward(self, grad: np.ndarray) -> tuple:
@@ -54,22 +64,7 @@ def batch_norm(
     where M is the number of values per channel. Evaluation normalises with
     the running statistics.
     """
-    return batch_norm_checked(
-        input, running_mean, running_var, weight, bias, training, momentum, eps, where="batch_norm"
-    )
-
-
-def batch_norm_checked(
-    x: Tensor,
-    running_mean: Tensor | None,
-    running_var: Tensor | None,
-    weight: Tensor | None,
-    bias: Tensor | None,
-    training: bool,
-    momentum: float,
-    eps: float,
-    where: str,
-) -> Tensor:
+    x, where = input, "batch_norm"
     check_float(where, x, weight, bias)
     if x.ndim < 2:
         raise ValueError(f"{where}: expected (N, C) or (N, C, H, W) input, got shape {x.shape}")
@@ -90,16 +85,10 @@ def batch_norm_checked(
             f"{where}: training needs more than one value per channel, got input shape {x.shape} "
             "(a batch of one without spatial dimensions has no variance)"
         )
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(f"{where}: give both running_mean and running_var, or neither")
     if not training and (running_mean is None or running_var is None):
         raise ValueError(f"{where}: evaluation mode needs running_mean and running_var")
-    running = None if training else (running_mean.data, running_var.data)
+    running = None if running_mean is None else (running_mean.data, running_var.data)
     params = [] if weight is None else [weight, bias]
-    fn = BatchNormFunction(training, eps, running)
-    y = fn(x, *params)
-    if training and running_mean is not None:
-        unbiased = fn.batch_var * (per_channel / (per_channel - 1))
-        running_mean.data *= 1 - momentum
-        running_mean.data += momentum * fn.batch_mean.astype(running_mean.dtype)
-        running_var.data *= 1 - momentum
-        running_var.data += momentum * unbiased.astype(running_var.dtype)
-    return y
+    return BatchNormFunction(training, eps, running, momentum)(x, *params)

@@ -122,6 +122,25 @@ def batch_norm_train_forward(
     return y, saved, mean, var64.astype(x.dtype)
 
 
+def update_running_statistics(
+    running_mean: np.ndarray,
+    running_var: np.ndarray,
+    mean: np.ndarray,
+    var: np.ndarray,
+    momentum: float,
+    count: int,
+) -> None:
+    """In place: running ← (1 − momentum)·running + momentum·batch, as PyTorch.
+
+    The running variance tracks the *unbiased* batch variance σ²·M/(M − 1),
+    M = ``count`` values per channel, although training normalises with the biased one.
+    """
+    running_mean *= 1 - momentum
+    running_mean += momentum * mean.astype(running_mean.dtype)
+    running_var *= 1 - momentum
+    running_var += momentum * (var * (count / (count - 1))).astype(running_var.dtype)
+
+
 def batch_norm_eval_forward(
     x: np.ndarray,
     gamma: np.ndarray | None,

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd.tensor import Tensor
 from ..checks import check_bool, check_float_dtype, check_int, check_number
-from ..functional.normalization import batch_norm_checked
+from ..functional.normalization import batch_norm
 from .module import Module, Parameter
 
 
@@ -60,18 +60,16 @@ class _BatchNorm(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in self._accepted_ndims:
-            raise ValueError(f"{self!r}: expected a {self._layout} input, got shape {x.shape}")
+            raise ValueError(f"expected a {self._layout} input, got shape {x.shape}")
         if x.shape[1] != self.num_features:
-            raise ValueError(
-                f"{self!r}: expected {self.num_features} channels, got input shape {x.shape}"
-            )
+            raise ValueError(f"expected {self.num_features} channels, got input shape {x.shape}")
         momentum = self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data += 1
             if momentum is None:  # cumulative moving average, as PyTorch
                 momentum = 1.0 / float(self.num_batches_tracked.data)
         # Without running statistics, evaluation also normalises with the batch's own.
-        return batch_norm_checked(
+        return batch_norm(
             x,
             self.running_mean,
             self.running_var,
@@ -80,7 +78,6 @@ class _BatchNorm(Module):
             training=self.training or not self.track_running_stats,
             momentum=momentum or 0.0,
             eps=self.eps,
-            where=repr(self),
         )
 
     def extra_repr(self) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 from ..autograd.tensor import Tensor
 from ..checks import check_bool, check_choice, check_float_dtype, check_int
 from ..functional._args import pair
-from ..functional.conv import conv2d_checked
+from ..functional.conv import conv2d
 from ..init import default_uniform_
 from .module import Module, Parameter
 
@@ -83,15 +83,8 @@ class Conv2d(Module):
         default_uniform_(self.weight, self.bias, generator)
 
     def forward(self, x: Tensor) -> Tensor:
-        return conv2d_checked(
-            x,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.groups,
-            where=repr(self),
+        return conv2d(
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
 
     def extra_repr(self) -> str:

@@ -130,7 +130,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not implement forward")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        output = self.forward(*args, **kwargs)
+        try:
+            output = self.forward(*args, **kwargs)
+        except (TypeError, ValueError) as error:
+            _name_the_layer(error, self)
+            raise
         for hook in list(self._forward_hooks.values()):
             replaced = hook(self, args, output)
             if replaced is not None:
@@ -342,3 +346,17 @@ def _loadable(key: str, raw: Any, target: Tensor, problems: list[str]) -> np.nda
             f"{key} has dtype {value.dtype} in the state dict but {target.dtype} in the model"
         )
     return value
+
+
+def _name_the_layer(error: Exception, module: Module) -> None:
+    """Start a bad-input error's message with the layer it happened in, once (the innermost).
+
+    Only on the error path: the functional forms check their inputs and name
+    themselves ("conv2d: …"); the layer's repr, with its sizes, is added here,
+    so no forward pays for formatting it. Containers pass the error on unchanged.
+    """
+    if getattr(error, "_layer_named", False) or module._modules:
+        return
+    if error.args and isinstance(error.args[0], str):
+        error.args = (f"{module!r}: {error.args[0]}", *error.args[1:])
+    error._layer_named = True
