@@ -30,7 +30,7 @@ def main() -> None:
         nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.PReLU(32),
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10),
     )  # fmt: skip
-    rf.init.init_model(model, "kaiming", a=0.25)  # He et al.'s init for PReLU slopes 0.25
+    rf.init.init_model(model, "kaiming")  # He et al.'s init, a = 0.25 read from the PReLUs
     # PReLU slopes learn without weight decay (He et al. 2015)
     optimizer = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=0.05, momentum=0.9)
     scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=5)

@@ -300,7 +300,7 @@ rectifiers_to_compare = {
 }
 for name, spec in rectifiers_to_compare.items():
     model = models.small_convnet(spec, width=8, batch_norm=True)
-    rf.init.init_model(model, 'kaiming', a=0.25 if name == 'PReLU' else 0.0, generator=np.random.default_rng(1))
+    rf.init.init_model(model, 'kaiming', generator=np.random.default_rng(1))  # a from the rectifier
     opt = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=0.05, momentum=0.9)
     loader = data.DataLoader(train, batch_size=64, shuffle=True, generator=np.random.default_rng(2))
     history = rf.training.fit(model, loader, opt, epochs=4, progress=False, log=None)

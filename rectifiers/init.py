@@ -219,11 +219,11 @@ SCHEMES = ("kaiming_normal", "kaiming_uniform", "xavier_normal", "xavier_uniform
 def init_model(
     model: Any,
     scheme: str = "kaiming_normal",
-    a: float = 0.0,
+    a: float | None = None,
     mode: str = "fan_in",
     generator: Generator = None,
 ) -> Any:
-    """Initialise every Linear and Conv2d weight of ``model`` for a rectifier of slope ``a``.
+    """Initialise every Linear and Conv2d weight of ``model`` for the rectifier that follows it.
 
     Biases are set to zero (He et al.), except for ``scheme="default"``, which
     restores PyTorch's default U(±1/√fan_in) for weights and biases.
@@ -233,36 +233,65 @@ def init_model(
             dimensions (Linear, Conv2d) is initialised.
         scheme: "kaiming_normal" (alias "kaiming"), "kaiming_uniform",
             "xavier_normal", "xavier_uniform" (alias "xavier"), or "default".
-        a: the negative slope for Kaiming: 0 for ReLU, 0.01 for Leaky ReLU,
-            0.25 for PReLU, the mean slope for RReLU.
+        a: the negative slope for Kaiming, the same for every layer; None (the
+            default) takes each layer's from the rectifier that follows it: the
+            first module with an ``init_slope`` (ReLU 0, Leaky ReLU its slope,
+            PReLU its initial slope, RReLU its evaluation slope) after the
+            weight layer and before the next one, in registration order (a
+            Sequential's forward order). A layer no rectifier follows (the
+            classifier) takes the slope of the one before it; a net without
+            rectifiers, 0.
         mode: "fan_in" or "fan_out" (Kaiming only).
 
     Examples:
         >>> import rectifiers as rf
-        >>> net = rf.nn.Sequential(rf.nn.Linear(4, 8), rf.nn.PReLU(), rf.nn.Linear(8, 2))
-        >>> _ = init_model(net, "kaiming", a=0.25, generator=rf.random.default_generator())
+        >>> net = rf.nn.Sequential(rf.nn.Linear(1000, 100), rf.nn.PReLU(), rf.nn.Linear(100, 2))
+        >>> _ = init_model(net, "kaiming", generator=np.random.default_rng(0))  # a from the PReLU
+        >>> round(float(net[0].weight.data.var()) * 1000, 2)  # Var·fan_in = 2/(1 + 0.25²) = 1.88
+        1.88
     """
     scheme = {"kaiming": "kaiming_normal", "xavier": "xavier_uniform"}.get(scheme, scheme)
     if scheme not in SCHEMES:
         raise ValueError(f"init_model: scheme must be one of {SCHEMES}, got {scheme!r}")
     rng = resolve_generator(generator)
+    slopes = following_slopes(model) if a is None else None
     for module in model.modules():
         weight = getattr(module, "weight", None)
         if not isinstance(weight, Tensor) or weight.ndim < 2:
             continue
         bias = getattr(module, "bias", None)
+        slope = slopes[id(module)] if slopes is not None else a
         if scheme == "default":
             default_uniform_(weight, bias, rng)
             continue
         if scheme.startswith("kaiming"):
             fill = kaiming_normal_ if scheme == "kaiming_normal" else kaiming_uniform_
-            fill(weight, a=a, mode=mode, nonlinearity="leaky_relu", generator=rng)
+            fill(weight, a=slope, mode=mode, nonlinearity="leaky_relu", generator=rng)
         else:
             fill = xavier_normal_ if scheme == "xavier_normal" else xavier_uniform_
             fill(weight, generator=rng)
         if bias is not None:
             zeros_(bias)
     return model
+
+
+def following_slopes(model: Any) -> dict[int, float]:
+    """id(weight layer) → the ``init_slope`` of the rectifier that follows it (see ``init_model``)."""
+    slopes: dict[int, float] = {}
+    waiting: list[int] = []  # weight layers seen since the last rectifier
+    last = 0.0
+    for module in model.modules():
+        weight = getattr(module, "weight", None)
+        if isinstance(weight, Tensor) and weight.ndim >= 2:
+            if waiting:  # the previous weight layer met no rectifier before this one
+                slopes.update((layer, last) for layer in waiting)
+            waiting = [id(module)]
+        elif hasattr(module, "init_slope"):
+            last = float(module.init_slope)
+            slopes.update((layer, last) for layer in waiting)
+            waiting = []
+    slopes.update((layer, last) for layer in waiting)
+    return slopes
 
 
 __all__ = [

@@ -105,3 +105,25 @@ def test_variance_is_preserved_through_a_deep_prelu_stack():
     with rf.no_grad():
         shrunk = model(x).data.std() / x.data.std()
     assert shrunk < 1e-3  # ≈ (1/√2 · √1.0625)^30 for Xavier in a leaky net
+
+
+def test_every_rectifier_names_the_slope_he_initialisation_needs():
+    assert nn.ReLU().init_slope == 0.0
+    assert nn.LeakyReLU(0.2).init_slope == 0.2
+    assert nn.PReLU(4, init=0.1).init_slope == 0.1
+    assert nn.RReLU.from_divisor(3, 8).init_slope == pytest.approx(1 / 5.5)
+    assert nn.RReLU().init_slope == pytest.approx(11 / 48)
+
+
+def test_init_model_takes_each_layers_slope_from_the_rectifier_after_it():
+    net = nn.Sequential(
+        nn.Conv2d(3, 4, 3), nn.LeakyReLU(0.5),
+        nn.Sequential(nn.Conv2d(4, 4, 3), nn.BatchNorm2d(4), nn.RReLU.from_divisor(3, 8)),
+        nn.Flatten(), nn.Linear(4, 2),
+    )  # fmt: skip
+    assert list(rf.init.following_slopes(net).values()) == pytest.approx([0.5, 1 / 5.5, 1 / 5.5])
+    wide = nn.Sequential(nn.Linear(2000, 400), nn.LeakyReLU(0.5), nn.Linear(400, 2))
+    rf.init.init_model(wide, "kaiming_normal", generator=np.random.default_rng(0))
+    assert wide[0].weight.data.var() * 2000 == pytest.approx(2 / (1 + 0.25), rel=0.02)
+    rf.init.init_model(wide, "kaiming_normal", a=0.0, generator=np.random.default_rng(0))
+    assert wide[0].weight.data.var() * 2000 == pytest.approx(2, rel=0.02)  # an explicit a wins

@@ -40,6 +40,11 @@ class LeakyReLU(Module):
             raise ValueError(f"LeakyReLU.from_divisor: divisor must be positive, got {divisor}")
         return cls(1.0 / divisor)
 
+    @property
+    def init_slope(self) -> float:
+        """The negative slope He initialisation assumes (``init.init_model``): a itself."""
+        return self.negative_slope
+
     def forward(self, x: Tensor) -> Tensor:
         return leaky_relu(x, self.negative_slope)
 

@@ -58,10 +58,15 @@ class PReLU(Module):
         self.num_parameters, self.init = num_parameters, init
         self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
 
+    @property
+    def init_slope(self) -> float:
+        """The negative slope He initialisation assumes (``init.init_model``): the initial a."""
+        return self.init
+
     def forward(self, x: Tensor) -> Tensor:
         if self.num_parameters > 1 and (x.ndim < 2 or x.shape[1] != self.num_parameters):
             raise ValueError(
-                f"{self!r}: expected input with {self.num_parameters} channels on axis 1, got shape {x.shape}"
+                f"expected input with {self.num_parameters} channels on axis 1, got shape {x.shape}"
             )
         return prelu(x, self.weight)
 

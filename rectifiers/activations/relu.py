@@ -24,7 +24,7 @@ class ReLU(Module):
         tensor([0., 2.])
     """
 
-    negative_slope = 0.0
+    init_slope = 0.0  # the negative slope He initialisation assumes (see init.init_model)
 
     def __init__(self, inplace: bool = False) -> None:
         """``inplace`` is accepted for PyTorch code; the result is computed out of place."""

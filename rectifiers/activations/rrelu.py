@@ -73,6 +73,11 @@ class RReLU(Module):
         """The fixed negative slope used in evaluation mode."""
         return rrelu_eval_slope(self.lower, self.upper, self.parameterization)
 
+    @property
+    def init_slope(self) -> float:
+        """The negative slope He initialisation assumes (``init.init_model``): the evaluation slope."""
+        return self.eval_slope
+
     def forward(self, x: Tensor) -> Tensor:
         return rrelu(
             x, self.lower, self.upper, self.training, self.generator, self.parameterization
