@@ -27,6 +27,7 @@ sweep through a cluster gives the same records as a local one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -80,7 +81,9 @@ def run_sweep(
         key: names a run (default: its config's values, shell-safe); keys must be unique.
         resume: skip configs whose record exists, and return it instead.
         workers: local worker processes (1: run here, in this process).
-        threads: BLAS threads per local worker (default: cores / workers).
+        threads: BLAS threads per local worker (default: cores / workers); with
+            ``workers=1``, of this process while the runs last (needs threadpoolctl;
+            default: left as they are).
         scheduler: the address of a Dask scheduler; then the runs go there.
         log: where progress lines go (None: silent).
 
@@ -146,8 +149,9 @@ def _execute(
     if not configs:
         return
     if scheduler is None and workers <= 1:
-        for i, config in zip(indices, configs):
-            yield i, job(config)
+        with _blas_threads(threads):
+            for i, config in zip(indices, configs):
+                yield i, job(config)
         return
     joblib = _require("joblib")
 
@@ -164,6 +168,21 @@ def _execute(
     threads = threads or max(1, (os.cpu_count() or 2) // workers)
     with joblib.parallel_config(backend="loky", inner_max_num_threads=threads):
         yield from joblib.Parallel(n_jobs=workers, return_as="generator_unordered")(tasks)
+
+
+def _blas_threads(threads: int | None) -> Any:
+    """A context limiting this process's BLAS threads to ``threads`` (nothing when None)."""
+    if threads is None:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise ImportError(
+            f"limiting BLAS threads in this process (threads={threads}) needs the "
+            "'threadpoolctl' package: pip install threadpoolctl (or set OPENBLAS_NUM_THREADS "
+            "before Python starts)"
+        ) from None
+    return threadpool_limits(limits=threads, user_api="blas")
 
 
 def _require(module: str) -> Any:
