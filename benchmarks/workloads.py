@@ -1,8 +1,8 @@
 """The workloads, written once for either library (``lib`` is ``rectifiers`` or ``torch``).
 
 Nothing here imports rectifiers or torch: the worker process imports only the
-library it measures, so neither changes the other's environment (rectifiers
-tunes malloc on import, see ``rectifiers/memory.py``).
+library it measures, so neither changes the other's environment (the worker
+switches on rectifiers' malloc setting, as ``fit`` does: ``rectifiers/memory.py``).
 """
 
 from __future__ import annotations

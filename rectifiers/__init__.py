@@ -1,12 +1,16 @@
 """rectifiers: a pure-NumPy deep-learning micro-framework built around the rectifier family.
 
-Layers of the package, each importing only from the ones above it:
+Layers of the package; each imports only from the layers listed before it
+(kernels/ from none of them):
 
     kernels/      NumPy forward/backward functions on arrays (no tensors)
     autograd/     Tensor, Function, the backward engine, no_grad, gradcheck
     functional    the kernels wrapped as differentiable functions
     layers/, activations/, init   modules with parameters
     optim/, data/, training       learning
+
+Importing the package has no side effects (see ``memory.py`` for the one
+process setting that training switches on).
 """
 
 from . import (
@@ -17,7 +21,7 @@ from . import (
     functional,
     init,
     layers,
-    memory,  # noqa: F401  (importing it raises malloc's thresholds, see memory.py)
+    memory,
     models,
     nn,
     optim,
@@ -84,6 +88,7 @@ from .summary import summary
 __version__ = "0.1.0"
 
 __all__ = [
+    "memory",
     "sweep",
     "summary",
     "utils",

@@ -10,8 +10,13 @@ process's heap, where the next step reuses them already mapped.
 
 Measured on the NET-S training step (see ``benchmarks``): about 1.25× faster.
 The process's resident memory then stays near its high-water mark instead of
-shrinking between steps. Set ``RECTIFIERS_KEEP_FREED_MEMORY=0`` to leave
-malloc's defaults alone; on systems without glibc this does nothing.
+shrinking between steps.
+
+Importing rectifiers changes nothing: :func:`rectifiers.training.fit` switches
+this on when training starts (so do the examples, through ``fit``, and the
+benchmarks); call :func:`keep_freed_memory` yourself in a training loop of your
+own. Set ``RECTIFIERS_KEEP_FREED_MEMORY=0`` to leave malloc's defaults alone
+everywhere; on systems without glibc this does nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +30,13 @@ _M_MMAP_THRESHOLD = -3
 _THRESHOLD = 1 << 30  # 1 GiB: no array of a CIFAR training step is larger
 
 
-def keep_freed_memory(enabled: bool = True) -> bool:
-    """Ask glibc to keep freed blocks below 1 GiB for reuse; returns whether it took effect."""
+def keep_freed_memory(enabled: bool | None = None) -> bool:
+    """Ask glibc to keep freed blocks below 1 GiB for reuse; returns whether it took effect.
+
+    ``enabled`` None: yes, unless the environment says ``RECTIFIERS_KEEP_FREED_MEMORY=0``.
+    """
+    if enabled is None:
+        enabled = os.environ.get("RECTIFIERS_KEEP_FREED_MEMORY", "1") != "0"
     if not enabled:
         return False
     name = ctypes.util.find_library("c")
@@ -40,6 +50,3 @@ def keep_freed_memory(enabled: bool = True) -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)) and bool(
         mallopt(_M_TRIM_THRESHOLD, _THRESHOLD)
     )
-
-
-ENABLED = keep_freed_memory(os.environ.get("RECTIFIERS_KEEP_FREED_MEMORY", "1") != "0")

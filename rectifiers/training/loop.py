@@ -16,6 +16,7 @@ from ..autograd.grad_mode import no_grad
 from ..files import atomic_write_text
 from ..functional.loss import cross_entropy
 from ..layers.module import Module
+from ..memory import keep_freed_memory
 from .checkpoint import load_checkpoint, non_finite_state, save_checkpoint
 from .errors import DivergedError, NonFiniteInputError
 from .progress import Progress
@@ -248,6 +249,7 @@ def fit(
         NonFiniteInputError: a training batch holds NaN or infinity.
         ValueError: a loader yielded no samples.
     """
+    keep_freed_memory()  # reuse each step's large arrays (memory.py); off with the env variable
     loaders = {"train": train_loader, "val": val_loader}
     history, start = History(), 0
     if resume and checkpoint is not None and Path(checkpoint).exists():

@@ -1,4 +1,7 @@
-"""A progress bar: tqdm when installed, otherwise one plain line per epoch."""
+"""A progress bar over an epoch's batches: tqdm when installed, otherwise none.
+
+``fit`` prints its one-line epoch summaries (through ``log``) either way.
+"""
 
 from __future__ import annotations
 
