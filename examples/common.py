@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -82,6 +82,15 @@ def add_common_arguments(parser: argparse.ArgumentParser, epochs: int, out: str)
     group.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
+def add_run_arguments(parser: argparse.ArgumentParser, seeds: bool = True) -> None:
+    """--train-size (a random subset) and, with ``seeds``, --seeds (one run per seed)."""
+    parser.add_argument("--train-size", type=int, default=None,
+                        help="train on a random subset of this many images (default: all)")  # fmt: skip
+    if seeds:
+        parser.add_argument("--seeds", type=int, nargs="*", default=None,
+                            help="repeat every run over these seeds (default: --seed)")  # fmt: skip
+
+
 def finish_arguments(
     args: argparse.Namespace, parser: argparse.ArgumentParser | None = None
 ) -> argparse.Namespace:
@@ -91,13 +100,22 @@ def finish_arguments(
         args.epochs = 1
     if args.data_dir is not None and not Path(args.data_dir).exists():
         data_error(f"--data-dir {args.data_dir} does not exist.")
+    if getattr(args, "seeds", ()) is None:
+        args.seeds = [args.seed]
     args.out = Path(args.out)
     (args.out / "runs").mkdir(parents=True, exist_ok=True)
     return args
 
 
-def load_datasets(args: argparse.Namespace, train_size: int | None = None) -> tuple[Any, Any]:
-    """(train, test): CIFAR-10 (or synthetic), cut to the quick/subset sizes."""
+def load_datasets(
+    args: argparse.Namespace, train_size: int | None = None, seed: int | None = None
+) -> tuple[Any, Any]:
+    """(train, test): CIFAR-10 (or synthetic), cut to the quick/subset sizes.
+
+    A training subset is drawn at random with ``seed`` (default ``--seed``): runs
+    with different seeds train on different subsets, so their spread includes
+    the choice of images.
+    """
     if args.synthetic:
         train = data.SyntheticImages(
             QUICK_TRAIN if args.quick else 5000, noise=0.35, seed=args.seed
@@ -118,14 +136,29 @@ def load_datasets(args: argparse.Namespace, train_size: int | None = None) -> tu
     elif args.test_size is not None and args.test_size < len(test):
         test = data.subset(test, args.test_size)
     if train_size is not None and train_size < len(train):
-        train = data.subset(train, train_size, np.random.default_rng(args.seed))
+        rng = np.random.default_rng(args.seed if seed is None else seed)
+        train = data.subset(train, train_size, rng)
     return train, test
 
 
+class Loaders(NamedTuple):
+    """The loaders of one run, all normalised with the training set's statistics."""
+
+    train: Any  # shuffled with the run's seed; random crops and flips when augmenting
+    test: Any  # every test image the run uses
+    train_eval: Any  # up to 10,000 training images, unaugmented: the training error
+    curve: Any  # the first ``curve_size`` test images: the per-epoch test curve
+
+
 def loaders(
-    args: argparse.Namespace, train: Any, test: Any, augment: bool, seed: int
-) -> tuple[Any, Any, Any]:
-    """(train_loader, test_loader, train_eval_loader): normalised; crops and flips when ``augment``."""
+    args: argparse.Namespace,
+    train: Any,
+    test: Any,
+    augment: bool,
+    seed: int,
+    curve_size: int | None = None,
+) -> Loaders:
+    """A run's :class:`Loaders`; crops and flips when ``augment``."""
     normalize = normalization(args, train)
     train_transform = (
         T.Compose([T.RandomCrop(32, 4), T.RandomHorizontalFlip(), normalize])
@@ -142,15 +175,21 @@ def loaders(
     test_loader = data.DataLoader(test, 500, transform=normalize)
     eval_subset = data.subset(train, min(len(train), 10000))
     train_eval_loader = data.DataLoader(eval_subset, 500, transform=normalize)
-    return train_loader, test_loader, train_eval_loader
+    curve_loader = test_loader
+    if curve_size is not None and curve_size < len(test):
+        curve_loader = data.DataLoader(data.subset(test, curve_size), 500, transform=normalize)
+    return Loaders(train_loader, test_loader, train_eval_loader, curve_loader)
 
 
-def train_test_sizes(args: argparse.Namespace) -> tuple[int, int]:
-    """The numbers of training and test images a run will really use."""
+def train_test_sizes(args: argparse.Namespace, train_size: int | None = -1) -> tuple[int, int]:
+    """The numbers of training and test images a run will really use (``train_size``: the
+    subset asked for, None for all; by default ``--train-size``)."""
     if args.quick:
         return QUICK_TRAIN, QUICK_TEST
     full_train, full_test = (5000, 1000) if args.synthetic else (50000, 10000)
-    train = min(getattr(args, "train_size", None) or full_train, full_train)
+    if train_size == -1:
+        train_size = getattr(args, "train_size", None)
+    train = min(train_size or full_train, full_train)
     return train, min(args.test_size or full_test, full_test)
 
 
@@ -159,19 +198,37 @@ def count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def sizes(args: argparse.Namespace) -> str:
-    train, test = train_test_sizes(args)
-    return f"{train} training and {test} test images"
+def sizes(args: argparse.Namespace, train_sizes: Sequence[int | None] | None = None) -> str:
+    """'5000 training and 2000 test images' (several sizes: '2500, 5000 training …')."""
+    sizes = (
+        [train_test_sizes(args, s) for s in train_sizes]
+        if train_sizes
+        else [train_test_sizes(args)]
+    )
+    train = ", ".join(str(train) for train, _ in sizes)
+    return f"{train} training and {sizes[0][1]} test images"
 
 
-def announce(args: argparse.Namespace, runs: int, grid: str) -> None:
+def announce(
+    args: argparse.Namespace,
+    runs: int,
+    grid: str,
+    epochs: Sequence[int] | None = None,
+    train_sizes: Sequence[int | None] | None = None,
+) -> None:
     """Print the plan before any work: runs, epochs, images, and where they run."""
     where = (
         f"on the Dask cluster at {args.scheduler}" if args.scheduler
         else f"in {args.workers} worker processes" if args.workers > 1 else "in this process"
     )  # fmt: skip
+    epochs = list(epochs or [args.epochs])
+    each = (
+        count(epochs[0], "epoch")
+        if len(epochs) == 1
+        else f"{', '.join(map(str, epochs))} epochs (by size)"
+    )
     print(
-        f"plan: {count(runs, 'run')} ({grid}), {count(args.epochs, 'epoch')} each, {sizes(args)}, "
+        f"plan: {count(runs, 'run')} ({grid}), {each} each, {sizes(args, train_sizes)}, "
         f"{where}; a progress line with the time left follows each finished run",
         flush=True,
     )
@@ -191,10 +248,11 @@ def duration_estimate(args: argparse.Namespace, config: dict) -> Callable[[int, 
         if epoch != 1 or not config.get("first"):
             return
         at_once = 1 if args.scheduler else max(1, args.workers)
-        minutes = record["seconds"] * args.epochs * config["runs"] / at_once / 60
+        epochs = config.get("epochs", args.epochs)
+        minutes = record["seconds"] * epochs * config["runs"] / at_once / 60
         where = "per cluster worker" if args.scheduler else f"with {at_once} at a time"
         print(f"estimate: the first epoch took {record['seconds']:.0f} s, so "
-              f"{count(config['runs'], 'run')} of {count(args.epochs, 'epoch')} need about "
+              f"{count(config['runs'], 'run')} like the first ({count(epochs, 'epoch')}) need about "
               f"{minutes:.1f} min {where}", flush=True)  # fmt: skip
 
     return estimate
@@ -286,7 +344,22 @@ def percent(x: float) -> str:
     return f"{100 * x:.2f}"
 
 
-def mean_std(values: Sequence[float]) -> str:
+def mean_std(values: Sequence[float], percent: bool = True) -> str:
+    """'12.34 ± 0.56' over seeds (std with n − 1): rates in %, anything else with 4 digits."""
+
+    def show(x: float) -> str:
+        return f"{100 * x:.2f}" if percent else f"{x:.4f}"
+
     if len(values) == 1:
-        return percent(values[0])
-    return f"{percent(float(np.mean(values)))} ± {percent(float(np.std(values, ddof=1)))}"
+        return show(values[0])
+    return f"{show(float(np.mean(values)))} ± {show(float(np.std(values, ddof=1)))}"
+
+
+def run_facts(args: argparse.Namespace, train: Any, test: Any, augment: bool = False) -> dict:
+    """What every run record states about its data and schedule, so tables rebuild from records
+    (``lr`` None when the script sweeps learning rates: the run's own is in its record)."""
+    return {
+        "dataset": "synthetic" if args.synthetic else "CIFAR-10",
+        "train_size": len(train), "test_size": len(test), "augment": augment,
+        "epochs": args.epochs, "lr": getattr(args, "lr", None), "batch_size": args.batch_size,
+    }  # fmt: skip

@@ -2,22 +2,33 @@
 
 Trains the same network with five rectifiers — ReLU, Leaky ReLU a = 100,
 Leaky ReLU a = 5.5, PReLU, RReLU in the paper's divisor form — with the same
-data, schedule and seeds, and reports train and test error beside the
-paper's figures.
+data, schedule and seeds, and reports train error, test error and their gap
+per rectifier (mean ± std and 95 % intervals over seeds), and each rectifier
+against ReLU paired by seed.
 
-    python examples/compare_rectifiers.py                    # the demo: about 20 min on 2 cores
+    python examples/compare_rectifiers.py                    # the demo: about 10 min on 2 cores
     python examples/compare_rectifiers.py --full             # all of CIFAR-10, 15 epochs: hours
     python examples/compare_rectifiers.py --arch nin --full  # the paper's Network in Network
     python examples/compare_rectifiers.py --quick --synthetic  # a smoke run
 
+    # the overfitting regime (README "Results"): 2,500 images, no augmentation, 5 seeds
+    python examples/compare_rectifiers.py --train-sizes 2500 --epochs 60 --lr 0.05 \\
+        --no-augment --seeds 0 1 2 3 4 --test-size 10000 --curve-size 2000 --out results/xu
+    # the data-size curve: the same 150,000 images seen at every size
+    python examples/compare_rectifiers.py --train-sizes 2500 5000 10000 50000 --budget 150000 \\
+        --lr 0.05 --no-augment --seeds 0 1 2 --test-size 10000 --curve-size 2000 --out results/xu
+
 The demo trains each rectifier on 5,000 training images for 4 epochs with
 seeds 0, 1 and 2 (two runs at a time, one BLAS thread each) and tests on
-2,000 test images: error bars over seeds, in minutes. ``--full`` uses every
-image for 15 epochs; any size, epoch count, seed list or worker count given
-explicitly wins over both.
+2,000 test images. ``--full`` uses every image for 15 epochs; any size, epoch
+count, seed list or worker count given explicitly wins over both.
 
-Every run checkpoints after each epoch; ``--resume`` keeps finished runs and
-continues interrupted ones, so a long sweep can span several sittings.
+Seed s fixes, for every rectifier alike, the training subset, the initial
+weights (the same draws, scaled by each rectifier's He gain), the data order
+and the augmentation: a paired design. Every run checkpoints after each epoch;
+``--resume`` keeps finished runs and continues interrupted ones, so a long
+sweep can span several sittings. ``examples/rectifier_report.py`` rebuilds the
+tables and the data-size plot from the run records alone.
 """
 
 from __future__ import annotations
@@ -28,138 +39,128 @@ import time
 
 import common
 import numpy as np
+import rectifier_report
 
 import rectifiers as rf
 from rectifiers import optim
 from rectifiers.training import evaluate, fit
 
-# name → (build_activation name, kwargs, the negative slope used for He initialisation)
+# name → (build_activation name, keyword arguments); He init takes each one's slope itself
 ACTIVATIONS = {
-    "ReLU": ("relu", {}, 0.0),
-    "Leaky ReLU, a=100": ("leaky_relu", {"divisor": 100}, 1 / 100),
-    "Leaky ReLU, a=5.5": ("leaky_relu", {"divisor": 5.5}, 1 / 5.5),
-    "PReLU": ("prelu", {}, 0.25),
-    "RReLU, a~U(3,8)": ("rrelu", {"lower": 3, "upper": 8, "parameterization": "divisor"}, 1 / 5.5),
+    "ReLU": ("relu", {}),
+    "Leaky ReLU, a=100": ("leaky_relu", {"divisor": 100}),
+    "Leaky ReLU, a=5.5": ("leaky_relu", {"divisor": 5.5}),
+    "PReLU": ("prelu", {}),
+    "RReLU, a~U(3,8)": ("rrelu", {"lower": 3, "upper": 8, "parameterization": "divisor"}),
 }
-
-# Figures printed by Xu et al. for CIFAR-10 with NIN. Only RReLU's has been verified
-# (88.8 % test accuracy, paperswithcode "Results from the Paper"; see
-# ../shared/research/papers.md); the others have not been read from the paper.
-PAPER_TEST_ERROR = {"RReLU, a~U(3,8)": "11.2 (88.8 % accuracy; NIN)"}
-UNAVAILABLE = "unavailable (not verified)"
+WIDTH = 32  # the small net's first conv width (then 64, 128)
 
 
 def build(arch: str, activation: tuple) -> rf.nn.Module:
     if arch == "nin":
         return rf.models.nin(activation)
-    return rf.models.small_convnet(activation, width=32)
+    return rf.models.small_convnet(activation, width=WIDTH)
 
 
 def train_one(config: dict) -> dict:
-    """One (activation, seed) run; resumable from its checkpoint."""
-    out, key = config["out"], config["key"]
+    """One (activation, training-set size, seed) run; resumable from its checkpoint."""
+    out, key, args = config["out"], config["key"], config["args"]
     done = common.finished_run(out, key, config["resume"])
     if done is not None:
         print(f"{key}: finished earlier, kept")
         return done
-    args = config["args"]
-    name, seed = config["activation"], config["seed"]
-    act_name, kwargs, slope = ACTIVATIONS[name]
-    rf.manual_seed(
-        seed
-    )  # random slopes (RReLU) and anything else drawing from the default generator
+    name, seed, epochs = config["activation"], config["seed"], config["epochs"]
+    act_name, kwargs = ACTIVATIONS[name]
+    rf.manual_seed(seed)  # RReLU's slopes and anything else drawing from the default generator
     model = build(args.arch, (act_name, dict(kwargs)))
-    rf.init.init_model(model, "kaiming_normal", a=slope, generator=np.random.default_rng(seed))
-    train, test = common.load_datasets(args, args.train_size)
-    train_loader, test_loader, train_eval = common.loaders(
-        args, train, test, augment=not args.no_augment, seed=seed
-    )
+    rf.init.init_model(model, "kaiming_normal", generator=np.random.default_rng(seed))
+    train, test = common.load_datasets(args, config["train_size"], seed=seed)
+    loaders = common.loaders(args, train, test, not args.no_augment, seed, args.curve_size)
     # PReLU slopes: momentum, no weight decay (He et al. 2015)
     opt = optim.SGD(optim.param_groups_no_decay(model, args.weight_decay), lr=args.lr, momentum=0.9)
-    sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
-    started = time.time()
+    sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     history = fit(
-        model, train_loader, opt, args.epochs, sched, val_loader=test_loader,
+        model, loaders.train, opt, epochs, sched, val_loader=loaders.curve,
         checkpoint=out / "runs" / f"{key}.npz", resume=config["resume"],
-        progress=not args.no_progress, log=lambda line: print(f"[{name} seed {seed}] {line}"),
+        progress=not args.no_progress, log=lambda line: print(f"[{key}] {line}"),
         callbacks=[common.duration_estimate(args, config)],
     )  # fmt: skip
-    train_metrics = evaluate(model, train_eval)
-    test_metrics = evaluate(model, test_loader)
+    began = time.perf_counter()
+    train_error = 1 - evaluate(model, loaders.train_eval)["accuracy"]
+    test_error = 1 - evaluate(model, loaders.test)["accuracy"]
+    seconds = sum(h["seconds"] for h in history.epochs) + time.perf_counter() - began
     result = {
-        "activation": name, "seed": seed, "history": history.epochs,
-        "train_error": 1 - train_metrics["accuracy"], "test_error": 1 - test_metrics["accuracy"],
-        "minutes": (time.time() - started) / 60,
+        "activation": name, "seed": seed, "dataset": "synthetic" if args.synthetic else "CIFAR-10",
+        "arch": args.arch, "train_size": len(train), "test_size": len(test),
+        "augment": not args.no_augment, "epochs": epochs, "lr": args.lr,
+        "batch_size": args.batch_size, "weight_decay": args.weight_decay,
+        "train_error": train_error, "train_error_images": len(loaders.train_eval.dataset),
+        "test_error": test_error, "minutes": seconds / 60, "history": history.epochs,
     }  # fmt: skip
     if act_name == "prelu":
         result["prelu_slopes"] = {
-            n: float(m.weight.data.mean())
-            for n, m in model.named_modules()
-            if isinstance(m, rf.nn.PReLU)
-        }
+            n: float(m.weight.data.mean()) for n, m in model.named_modules() if isinstance(m, rf.nn.PReLU)
+        }  # fmt: skip
     return common.save_run(out, key, result)
 
 
 def report(args: argparse.Namespace, results: list[dict], started: float) -> None:
-    rows = []
-    for name in args.activations:
-        runs = [r for r in results if r["activation"] == name]
-        train = common.mean_std([r["train_error"] for r in runs])
-        test = common.mean_std([r["test_error"] for r in runs])
-        minutes = np.mean([sum(h["seconds"] for h in r["history"]) / 60 for r in runs])
-        rows.append([name, train, test, f"{minutes:.1f}", PAPER_TEST_ERROR.get(name, UNAVAILABLE)])
-    data_name = "synthetic images" if args.synthetic else "CIFAR-10"
+    """compare_rectifiers.md/.json/.png for this sweep, and report.md (all records in --out)."""
     arch = (
         "NIN (Lin et al. 2013)" if args.arch == "nin" else "small conv net (6 weight layers, no BN)"
     )
+    data_name = "synthetic images" if args.synthetic else "CIFAR-10"
     markdown = (
-        f"## Rectifiers on {data_name}: {arch}, {common.count(args.epochs, 'epoch')}, "
-        f"{common.sizes(args)}, seeds {args.seeds}\n\n"
-        + common.markdown_table(
-            [
-                "activation",
-                "train error %",
-                "test error %",
-                "minutes",
-                "paper test error % (Xu et al., NIN)",
-            ],
-            rows,
-        )
-        + f"\nInit: He et al. (kaiming_normal, fan_in) with each rectifier's slope a (1 + a² factor); SGD momentum 0.9, "
-        f"lr {args.lr} cosine, weight decay {args.weight_decay} (none on PReLU slopes), batch {args.batch_size}, "
-        f"{'no augmentation' if args.no_augment else 'random crop 4 + flip'}. Train error measured in eval mode on "
-        f"{min(10000, args.train_size or 50000)} training images. Minutes: training and per-epoch test time of one run, summed over epochs (also across resumed sittings).\n\n"
-        f"Machine: {common.machine_note(started)}.\n"
+        f"## Rectifiers on {data_name}: {arch}, training sets of {sizes_text(args)} images, "
+        f"seeds {args.seeds}\n\n"
+        + rectifier_report.markdown(rectifier_report.analyse(with_gap(results)))
+        + f"\nInit: He et al. (kaiming_normal, fan_in) with each rectifier's slope a (1 + a² "
+        f"factor); SGD momentum 0.9, lr {args.lr} cosine, weight decay {args.weight_decay} (none on "
+        f"PReLU slopes), batch {args.batch_size}. Train error in evaluation mode on up to 10,000 "
+        "training images. Paper, for orientation: Xu et al. report RReLU's 88.8 % CIFAR-10 test "
+        "accuracy with NIN (verified, ../shared/research/papers.md); their other figures are not "
+        f"verified here.\n\nMachine: {common.machine_note(started)}.\n"
     )
     common.write_outputs(
-        args.out,
-        "compare_rectifiers",
-        markdown,
-        {"args": common.typed(args), "runs": results},
+        args.out, "compare_rectifiers", markdown, {"args": common.typed(args), "runs": results}
     )
+    rectifier_report.write_report([args.out], args.out)
+    plot_curves(args, results)
+
+
+def with_gap(results: list[dict]) -> list[dict]:
+    return [{**r, "gap": r["test_error"] - r["train_error"]} for r in results]
+
+
+def plot_curves(args: argparse.Namespace, results: list[dict]) -> None:
+    """Train and test error per epoch of the first seed, at the smallest training-set size."""
     plt = common.pyplot()
     if plt is None:
         return
+    size = min(r["train_size"] for r in results)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for name in args.activations:
-        run = next(r for r in results if r["activation"] == name)
+        run = next(r for r in results if r["activation"] == name and r["train_size"] == size)
         epochs = [h["epoch"] for h in run["history"]]
-        axes[0].plot(
-            epochs, [1 - h["train_accuracy"] for h in run["history"]], marker="o", label=name
-        )
-        axes[1].plot(
-            epochs, [1 - h["val_accuracy"] for h in run["history"]], marker="o", label=name
-        )
-    for ax, title in zip(axes, ["training error (augmented, during the epoch)", "test error"]):
-        ax.set_xlabel("epoch"), ax.set_ylabel("error"), ax.set_title(title), ax.grid(alpha=0.3)
-    axes[1].legend()
+        for ax, key in zip(axes, ("train_accuracy", "val_accuracy")):
+            ax.plot(epochs, [1 - h[key] for h in run["history"]], marker=".", label=name)
+    during = "augmented, " if not args.no_augment else ""
+    titles = [
+        f"training error ({during}training mode, during the epoch)",
+        "test error (curve images)",
+    ]
+    for ax, title in zip(axes, titles):
+        ax.set_xlabel("epoch"), ax.set_ylabel("error"), ax.set_title(title, fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[1].legend(fontsize=8)
+    fig.suptitle(f"{size} training images, seed {args.seeds[0]}", fontsize=9)
     fig.tight_layout()
     fig.savefig(args.out / "compare_rectifiers.png", dpi=120)
     print(f"written {args.out / 'compare_rectifiers.png'}")
 
 
-DEMO = {"train_size": 5000, "test_size": 2000, "epochs": 4, "seeds": [0, 1, 2], "workers": 2}
-FULL = {"train_size": None, "test_size": None, "epochs": 15, "seeds": None, "workers": 2}
+DEMO = {"train_sizes": [5000], "test_size": 2000, "epochs": 4, "seeds": [0, 1, 2], "workers": 2}
+FULL = {"train_sizes": [None], "test_size": None, "epochs": 15, "seeds": None, "workers": 2}
 
 
 def scale(args: argparse.Namespace) -> argparse.Namespace:
@@ -177,46 +178,44 @@ def scale(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
+def epochs_for(args: argparse.Namespace, size: int | None) -> int:
+    """--epochs, or with --budget the epochs that show a run about ``budget`` images."""
+    if args.budget is None:
+        return args.epochs
+    images = common.train_test_sizes(args, size)[0]
+    return max(1, round(args.budget / images))
+
+
+def sizes_text(args: argparse.Namespace) -> str:
+    return ", ".join(str(common.train_test_sizes(args, s)[0]) for s in args.train_sizes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=common.HelpFormatter)
-    parser.add_argument(
-        "--arch",
-        choices=["small", "nin"],
-        default="small",
-        help="the network: the small conv net or NIN",
-    )
+    parser.add_argument("--arch", choices=["small", "nin"], default="small",
+                        help="the network: the small conv net or NIN")  # fmt: skip
     parser.add_argument(
         "--activations", nargs="*", default=list(ACTIVATIONS), choices=list(ACTIVATIONS)
     )
-    parser.add_argument(
-        "--seeds",
-        type=int,
-        nargs="*",
-        default=None,
-        help="repeat each run over these seeds (mean ± std)",
-    )
-    parser.add_argument(
-        "--lr",
-        type=float,
-        default=argparse.SUPPRESS,  # the default depends on --synthetic (below)
-        help="initial learning rate, cosine schedule (default: 0.02; 0.005 with --synthetic)",
-    )
-    parser.add_argument(
-        "--weight-decay", type=float, default=5e-4, help="L2 penalty (none on PReLU slopes)"
-    )
-    parser.add_argument(
-        "--train-size",
-        type=int,
-        default=argparse.SUPPRESS,
-        help="train on a random subset of this many images (demo: 5000; --full: all)",
-    )
+    parser.add_argument("--seeds", type=int, nargs="*", default=None,
+                        help="repeat each run over these seeds (mean ± std, paired comparisons)")  # fmt: skip
+    parser.add_argument("--lr", type=float, default=argparse.SUPPRESS,  # depends on --synthetic
+                        help="initial learning rate, cosine schedule (default: 0.02; 0.005 with --synthetic)")  # fmt: skip
+    parser.add_argument("--weight-decay", type=float, default=5e-4,
+                        help="L2 penalty (none on PReLU slopes)")  # fmt: skip
+    parser.add_argument("--train-sizes", type=int, nargs="+", default=None, metavar="N",
+                        help="train on random subsets of these many images, one sweep per size "
+                        "(demo: 5000; --full: all)")  # fmt: skip
+    parser.add_argument("--budget", type=int, default=None, metavar="IMAGES",
+                        help="instead of --epochs: train each size for round(IMAGES / size) epochs, "
+                        "so every run takes about the same number of SGD steps")  # fmt: skip
+    parser.add_argument("--curve-size", type=int, default=None, metavar="N",
+                        help="the per-epoch test curve on the first N test images (None: all); "
+                        "the final test error always uses every test image")  # fmt: skip
     parser.add_argument("--no-augment", action="store_true", help="no random crops and flips")
-    parser.add_argument(
-        "--full",
-        action="store_true",
-        help="the full comparison: all 50,000 training and 10,000 test images, 15 epochs "
-        "(hours on 2 cores) instead of the demo",
-    )
+    parser.add_argument("--full", action="store_true",
+                        help="the full comparison: all 50,000 training and 10,000 test images, "
+                        "15 epochs (hours on 2 cores) instead of the demo")  # fmt: skip
     common.add_common_arguments(parser, epochs=DEMO["epochs"], out="results/compare_rectifiers")
     parser.set_defaults(epochs=None, test_size=None, workers=None)  # None: scale() decides
     args = common.finish_arguments(scale(parser.parse_args()), parser)
@@ -225,12 +224,19 @@ def main() -> None:
     started = time.time()
     configs = [
         {"args": args, "out": args.out, "resume": args.resume, "activation": name, "seed": seed,
-         "key": common.run_key(args.arch, name, f"seed{seed}")}
-        for seed in args.seeds for name in args.activations
+         "train_size": size, "epochs": epochs_for(args, size),
+         "key": common.run_key(args.arch, name, f"n{common.train_test_sizes(args, size)[0]}",
+                               f"e{epochs_for(args, size)}", f"lr{args.lr}",
+                               "noaug" if args.no_augment else "aug", f"seed{seed}")}
+        for size in args.train_sizes for seed in args.seeds for name in args.activations
     ]  # fmt: skip
     common.number_runs(configs)
-    grid = f"{common.count(len(args.activations), 'rectifier')} × {common.count(len(args.seeds), 'seed')}"
-    common.announce(args, len(configs), grid)
+    factors = [common.count(len(args.activations), "rectifier")]
+    if len(args.train_sizes) > 1:
+        factors.append(common.count(len(args.train_sizes), "training-set size"))
+    grid = " × ".join(factors + [common.count(len(args.seeds), "seed")])
+    epochs = sorted({c["epochs"] for c in configs}, reverse=True)
+    common.announce(args, len(configs), grid, epochs, args.train_sizes)
     results = common.run_jobs(train_one, configs, args)
     report(args, results, started)
 

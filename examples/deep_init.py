@@ -6,10 +6,12 @@ of the gradient reaching it (backward), for Xavier + ReLU, Kaiming(a=0) + ReLU
 and Kaiming(a=0.25) + PReLU. Xavier's signal shrinks by about 1/√2 per layer.
 
 Part 2 — training: 22- and 30-layer ReLU nets, Xavier vs Kaiming, same
-learning rate; training loss and error per epoch. He et al. saw the
-30-layer Xavier net stall while Kaiming's learns.
+learning rate, over ``--seeds``; training loss and error per epoch. He et al.
+saw the 30-layer Xavier net stall while Kaiming's learns. A run whose final
+training error is above 85 % (chance: 90 %) is counted as stalled.
 
     python examples/deep_init.py
+    python examples/deep_init.py --seeds 0 1 2 --workers 2
     python examples/deep_init.py --quick --synthetic
 """
 
@@ -25,169 +27,184 @@ import rectifiers as rf
 from rectifiers import optim
 from rectifiers.training import fit
 
-INITS = {"Xavier": ("xavier_uniform", 0.0), "Kaiming": ("kaiming_normal", 0.0)}
+INITS = {"Xavier": "xavier_uniform", "Kaiming": "kaiming_normal"}
+# Kaiming's slope a comes from each net's rectifier (init_model): 0 for ReLU, 0.25 for PReLU
 SIGNAL_CASES = [
-    ("Xavier, ReLU", "relu", "xavier_uniform", 0.0),
-    ("Kaiming a=0, ReLU", "relu", "kaiming_normal", 0.0),
-    ("Kaiming a=0.25, PReLU", "prelu", "kaiming_normal", 0.25),
+    ("Xavier, ReLU", "relu", "xavier_uniform"),
+    ("Kaiming a=0, ReLU", "relu", "kaiming_normal"),
+    ("Kaiming a=0.25, PReLU", "prelu", "kaiming_normal"),
 ]
+SIGNAL_LAYERS = [1, 5, 10, 15, 20, 25, 30]
+STALLED = 0.85  # final training error above this: the net did not learn (chance is 0.9)
 
 
 def signal_part(args: argparse.Namespace, train) -> list[dict]:
-    loader = common.loaders(args, train, train, augment=False, seed=args.seed)[2]
+    """Forward and backward standard deviations per layer of each SIGNAL_CASE at initialisation."""
+    loader = common.loaders(args, train, train, augment=False, seed=args.seeds[0]).train_eval
     images, labels = next(iter(loader))
-    images, labels = (
-        images[:128],
-        labels[:128],
-    )  # one batch of 128 is plenty for a standard deviation
+    images, labels = images[:128], labels[:128]  # one batch is plenty for a standard deviation
     rows = []
-    for label, act, scheme, a in SIGNAL_CASES:
+    for label, act, scheme in SIGNAL_CASES:
         model = rf.models.plain_net(30, act)
-        rf.init.init_model(model, scheme, a=a, generator=np.random.default_rng(args.seed))
+        rf.init.init_model(model, scheme, generator=np.random.default_rng(args.seeds[0]))
         stats = rf.diagnostics.signal_statistics(model, images, rf.functional.cross_entropy, labels)
         rows.append({"case": label, "layers": stats})
     return rows
 
 
 def train_one(config: dict) -> dict:
-    out, key, args = config["out"], config["key"], config["args"]
+    """One (depth, init, seed) run; resumable. A run that diverges is recorded as such."""
+    out, key, args, seed = config["out"], config["key"], config["args"], config["seed"]
     done = common.finished_run(out, key, config["resume"])
     if done is not None:
         return done
-    rf.manual_seed(args.seed)
+    rf.manual_seed(seed)
     model = rf.models.plain_net(config["depth"], "relu")
-    scheme, a = INITS[config["init"]]
-    rf.init.init_model(model, scheme, a=a, generator=np.random.default_rng(args.seed))
-    train, test = common.load_datasets(args, args.train_size)
-    train_loader, test_loader, _ = common.loaders(args, train, test, augment=False, seed=args.seed)
+    rf.init.init_model(model, INITS[config["init"]], generator=np.random.default_rng(seed))
+    train, test = common.load_datasets(args, args.train_size, seed=seed)
+    loaders = common.loaders(args, train, test, augment=False, seed=seed)
     opt = optim.SGD(model.parameters(), lr=args.lr, momentum=0.9, weight_decay=args.weight_decay)
+    record = {
+        "depth": config["depth"],
+        "init": config["init"],
+        "seed": seed,
+        **common.run_facts(args, train, test),
+    }
     try:
-        history = fit(model, train_loader, opt, args.epochs, val_loader=test_loader, checkpoint=out / "runs" / f"{key}.npz",
-                      resume=config["resume"], progress=not args.no_progress,
-                      callbacks=[common.duration_estimate(args, config)],
-                      log=lambda line: print(f"[{config['depth']} layers, {config['init']}] {line}")).epochs  # fmt: skip
-        diverged = False
-    except FloatingPointError:
-        history, diverged = [], True
-    return common.save_run(
-        out,
-        key,
-        {
-            "depth": config["depth"],
-            "init": config["init"],
-            "diverged": diverged,
-            "history": history,
-        },
-    )
+        history = fit(
+            model, loaders.train, opt, args.epochs, val_loader=loaders.test,
+            checkpoint=out / "runs" / f"{key}.npz", resume=config["resume"],
+            progress=not args.no_progress, callbacks=[common.duration_estimate(args, config)],
+            log=lambda line: print(f"[{key}] {line}"),
+        ).epochs  # fmt: skip
+    except FloatingPointError as error:
+        return common.save_run(out, key, {**record, "diverged": str(error), "history": []})
+    final = history[-1]
+    return common.save_run(out, key, {
+        **record, "diverged": None, "history": history,
+        "train_error": 1 - final["train_accuracy"], "test_error": 1 - final["val_accuracy"],
+        "minutes": sum(h["seconds"] for h in history) / 60,
+    })  # fmt: skip
 
 
-def report(args, signals, runs, started) -> None:
-    picks = [1, 5, 10, 15, 20, 25, 30]
-    sig_rows = []
+def signal_table(signals: list[dict]) -> str:
+    rows = []
     for case in signals:
         by_index = {s["index"]: s for s in case["layers"]}
-        sig_rows.append(
-            [case["case"], "forward"] + [f"{by_index[i]['forward_std']:.2g}" for i in picks]
-        )
-        sig_rows.append(
-            [case["case"], "backward"] + [f"{by_index[i]['backward_std']:.2g}" for i in picks]
-        )
-    train_rows = []
-    for run in runs:
-        h = run["history"]
-        if not h:
-            train_rows.append([f"{run['depth']} layers", run["init"], "diverged", "", ""])
-            continue
-        loss = f"{h[0]['train_loss']:.3f}" + (f" → {h[-1]['train_loss']:.3f}" if len(h) > 1 else "")
-        train_rows.append([f"{run['depth']} layers", run["init"], loss,
-                           common.percent(1 - h[-1]["train_accuracy"]), common.percent(1 - h[-1]["val_accuracy"])])  # fmt: skip
+        for direction in ("forward", "backward"):
+            stds = [f"{by_index[i][f'{direction}_std']:.2g}" for i in SIGNAL_LAYERS]
+            rows.append([case["case"], direction] + stds)
+    header = ["init", "pass"] + [f"layer {i}" for i in SIGNAL_LAYERS]
+    return common.markdown_table(header, rows)
+
+
+def training_table(runs: list[dict]) -> str:
+    """One row per (depth, init): mean ± std over seeds, and how many runs stalled or diverged."""
+    rows = []
+    for depth in sorted({r["depth"] for r in runs}):
+        for init in INITS:
+            group = [r for r in runs if r["depth"] == depth and r["init"] == init]
+            learned = [r for r in group if not r["diverged"]]
+            if not group:
+                continue
+            stalled = sum(r["train_error"] > STALLED for r in learned)
+            rows.append([
+                f"{depth} layers", init, len(group),
+                common.mean_std([r["history"][-1]["train_loss"] for r in learned], percent=False) if learned else "",
+                common.mean_std([r["train_error"] for r in learned]) if learned else "",
+                common.mean_std([r["test_error"] for r in learned]) if learned else "",
+                f"{stalled} stalled, {len(group) - len(learned)} diverged",
+            ])  # fmt: skip
+    header = ["depth", "init", "seeds", "final train loss", "train error %", "test error %", "runs"]
+    return common.markdown_table(header, rows)
+
+
+def report(args: argparse.Namespace, signals: list[dict], runs: list[dict], started: float) -> None:
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
     markdown = (
-        "## Signal scale at initialisation, 30-layer plain net (std of each weight layer's output and of its gradient)\n\n"
-        + common.markdown_table(["init", "pass"] + [f"layer {i}" for i in picks], sig_rows)
+        "## Signal scale at initialisation, 30-layer plain net "
+        "(std of each weight layer's output and of its gradient)\n\n"
+        + signal_table(signals)
         + f"\n## Training deep plain ReLU nets on {data_name} ({common.sizes(args)}), "
-        f"{common.count(args.epochs, 'epoch')}, SGD lr {args.lr} momentum 0.9\n\n"
-        + common.markdown_table(
-            [
-                "depth",
-                "init",
-                "loss, epoch 1" + (f" → {args.epochs}" if args.epochs > 1 else ""),
-                "train error %",
-                "test error %",
-            ],
-            train_rows,
-        )
-        + f"\nMachine: {common.machine_note(started)}.\n"
+        f"{common.count(args.epochs, 'epoch')}, SGD lr {args.lr} momentum 0.9, seeds {args.seeds}\n\n"
+        + training_table(runs)
+        + "\nMean ± std over seeds (the loss with 4 decimals, errors in %), from the runs that did not "
+        "diverge; train error as measured during the last epoch (training mode), test error on "
+        f"every test image. Stalled: final training error above {100 * STALLED:.0f} %.\n\n"
+        f"Machine: {common.machine_note(started)}.\n"
     )
-    common.write_outputs(
-        args.out,
-        "deep_init",
-        markdown,
-        {"args": common.typed(args), "signals": signals, "runs": runs},
-    )
+    record = {"args": common.typed(args), "signals": signals, "runs": runs}
+    common.write_outputs(args.out, "deep_init", markdown, record)
+    plot_signal(signals, args.out / "deep_init_signal.png")
+    plot_training(runs, args.out / "deep_init_training.png")
+
+
+def plot_signal(signals: list[dict], path) -> None:
     plt = common.pyplot()
     if plt is None:
         return
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for case in signals:
-        idx = [s["index"] for s in case["layers"]]
-        axes[0].semilogy(idx, [s["forward_std"] for s in case["layers"]], label=case["case"])
-        axes[1].semilogy(idx, [s["backward_std"] for s in case["layers"]], label=case["case"])
-    for ax, title in zip(
-        axes, ["forward: std of layer output", "backward: std of gradient at layer output"]
-    ):
+        index = [s["index"] for s in case["layers"]]
+        axes[0].semilogy(index, [s["forward_std"] for s in case["layers"]], label=case["case"])
+        axes[1].semilogy(index, [s["backward_std"] for s in case["layers"]], label=case["case"])
+    titles = ["forward: std of layer output", "backward: std of gradient at layer output"]
+    for ax, title in zip(axes, titles):
         ax.set_xlabel("layer"), ax.set_title(title), ax.grid(alpha=0.3)
     axes[0].legend()
     fig.tight_layout()
-    fig.savefig(args.out / "deep_init_signal.png", dpi=120)
+    fig.savefig(path, dpi=120)
+    print(f"written {path}")
+
+
+def plot_training(runs: list[dict], path) -> None:
+    """Training loss and error per epoch, one thin line per seed, one colour per (depth, init)."""
+    plt = common.pyplot()
+    if plt is None:
+        return
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for run in [r for r in runs if r["history"]]:
-        epochs = [h["epoch"] for h in run["history"]]
-        style = "-" if run["init"] == "Kaiming" else "--"
+    colours: dict[str, str] = {}
+    for run in (r for r in runs if r["history"]):
         label = f"{run['depth']} layers, {run['init']}"
-        axes[0].plot(
-            epochs, [h["train_loss"] for h in run["history"]], style, marker="o", label=label
-        )
-        axes[1].plot(
-            epochs,
-            [1 - h["train_accuracy"] for h in run["history"]],
-            style,
-            marker="o",
-            label=label,
-        )
-    axes[0].set_title("training loss"), axes[1].set_title("training error")
+        new = label not in colours
+        colour = colours.setdefault(label, f"C{len(colours)}")
+        dashes = "-" if run["init"] == "Kaiming" else "--"
+        style = dict(color=colour, alpha=0.8, linewidth=1, linestyle=dashes)
+        epochs = [h["epoch"] for h in run["history"]]
+        losses = [h["train_loss"] for h in run["history"]]
+        axes[0].plot(epochs, losses, label=label if new else None, **style)
+        axes[1].plot(epochs, [1 - h["train_accuracy"] for h in run["history"]], **style)
+    axes[0].set_title("training loss (one line per seed)"), axes[1].set_title("training error")
     for ax in axes:
         ax.set_xlabel("epoch"), ax.grid(alpha=0.3)
-    axes[1].legend()
+    axes[0].legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(args.out / "deep_init_training.png", dpi=120)
-    print(f"written {args.out / 'deep_init_signal.png'} and {args.out / 'deep_init_training.png'}")
+    fig.savefig(path, dpi=120)
+    print(f"written {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=common.HelpFormatter)
-    parser.add_argument(
-        "--depths", type=int, nargs="*", default=[22, 30], help="weight layers of the plain nets"
-    )
-    parser.add_argument(
-        "--lr",
-        type=float,
-        default=0.003,
-        help="SGD learning rate (default 0.003: at 0.01 the 30-layer Kaiming net started to learn, then fell back to chance)",
-    )
+    parser.add_argument("--depths", type=int, nargs="*", default=[22, 30],
+                        help="weight layers of the plain nets")  # fmt: skip
+    parser.add_argument("--lr", type=float, default=0.003,
+                        help="SGD learning rate (at 0.01 the 30-layer Kaiming net started to learn, "
+                        "then fell back to chance)")  # fmt: skip
     parser.add_argument("--weight-decay", type=float, default=5e-4, help="L2 penalty")
-    parser.add_argument(
-        "--train-size", type=int, default=None, help="training images (default: all)"
-    )
+    common.add_run_arguments(parser)
     common.add_common_arguments(parser, epochs=10, out="results/deep_init")
     args = common.finish_arguments(parser.parse_args(), parser)
     started = time.time()
     train, _ = common.load_datasets(args, args.train_size)
     signals = signal_part(args, train)
-    configs = [{"args": args, "out": args.out, "resume": args.resume, "depth": d, "init": init, "key": common.run_key(d, init)}
-               for d in args.depths for init in INITS]  # fmt: skip
+    configs = [
+        {"args": args, "out": args.out, "resume": args.resume, "depth": depth, "init": init,
+         "seed": seed, "key": common.run_key(depth, init, f"seed{seed}")}
+        for depth in args.depths for init in INITS for seed in args.seeds
+    ]  # fmt: skip
     common.number_runs(configs)
-    common.announce(args, len(configs), f"depths {args.depths} × Xavier and Kaiming")
+    grid = f"depths {args.depths} × Xavier and Kaiming × {common.count(len(args.seeds), 'seed')}"
+    common.announce(args, len(configs), grid)
     runs = common.run_jobs(train_one, configs, args)
     report(args, signals, runs, started)
 

@@ -1,0 +1,181 @@
+"""Tables and plots of a rectifier comparison, rebuilt from its run records alone.
+
+    python examples/rectifier_report.py results/compare_rectifiers [more folders …] [--out DIR]
+
+Reads every ``runs/*.json`` record under the folders given (each states its
+activation, seed, dataset, train_size, augment, epochs, lr, train_error,
+test_error and minutes beside its history) and writes ``report.md``,
+``report.json`` (the numbers of the tables) and ``data_size.png`` when the
+records hold more than one training-set size. Per training-set size:
+
+* each rectifier's train error, test error and generalisation gap (test − train)
+  as mean ± std [95 % CI] over seeds;
+* each rectifier against ReLU, paired by seed: the mean difference with its
+  95 % CI and the paired t-test's p, and whether the data resolve it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import common
+import seed_statistics as st
+
+METRICS = {
+    "train_error": "train error %",
+    "test_error": "test error %",
+    "gap": "gap (test − train) %",
+}
+BASELINE = "ReLU"
+CONFIG_FIELDS = (
+    "dataset",
+    "arch",
+    "train_size",
+    "augment",
+    "epochs",
+    "lr",
+    "batch_size",
+    "test_size",
+)
+
+
+def load_records(folders: list[Path]) -> list[dict]:
+    """Every run record under ``folders``/runs, with its gap added."""
+    records = []
+    for folder in folders:
+        for path in sorted((Path(folder) / "runs").glob("*.json")):
+            record = json.loads(path.read_text())
+            if "train_size" not in record:  # a record from before this format: not comparable
+                continue
+            record["gap"] = record["test_error"] - record["train_error"]
+            records.append(record)
+    return records
+
+
+def group(records: list[dict]) -> dict[tuple, dict[str, dict[int, dict]]]:
+    """config (dataset, arch, size, …) → activation → seed → record."""
+    groups: dict[tuple, dict[str, dict[int, dict]]] = defaultdict(lambda: defaultdict(dict))
+    for r in records:
+        config = tuple(r.get(field) for field in CONFIG_FIELDS)
+        groups[config][r["activation"]][r["seed"]] = r
+    return groups
+
+
+def analyse(records: list[dict]) -> list[dict]:
+    """One entry per configuration: the summaries and paired comparisons of its rectifiers."""
+    results = []
+    for config, by_activation in sorted(group(records).items(), key=lambda kv: str(kv[0])):
+        entry = {"config": dict(zip(CONFIG_FIELDS, config)), "rectifiers": {}, "versus_relu": {}}
+        for name, runs in by_activation.items():
+            entry["rectifiers"][name] = {
+                "seeds": sorted(runs),
+                "minutes": sum(r["minutes"] for r in runs.values()),
+                **{m: st.summarise([runs[s][m] for s in sorted(runs)]) for m in METRICS},
+            }
+        baseline = by_activation.get(BASELINE, {})
+        for name, runs in by_activation.items():
+            shared = sorted(set(runs) & set(baseline))
+            if name == BASELINE or len(shared) < 2:
+                continue
+            entry["versus_relu"][name] = {
+                m: st.compare([baseline[s][m] for s in shared], [runs[s][m] for s in shared])
+                for m in METRICS
+            }
+        results.append(entry)
+    return results
+
+
+def describe(config: dict) -> str:
+    augment = "random crops and flips" if config["augment"] else "no augmentation"
+    return (
+        f"{config['dataset']}, {config['arch']} net, {config['train_size']} training images, "
+        f"{common.count(config['epochs'], 'epoch')}, lr {config['lr']}, batch {config['batch_size']}, {augment}, "
+        f"tested on {config['test_size']} images"
+    )
+
+
+def markdown(results: list[dict]) -> str:
+    parts = []
+    for entry in results:
+        parts.append(f"### {describe(entry['config'])}\n")
+        rows = [
+            [name, len(s["seeds"])] + [st.mean_ci(s[m]) for m in METRICS]
+            for name, s in entry["rectifiers"].items()
+        ]
+        parts.append(common.markdown_table(["rectifier", "seeds", *METRICS.values()], rows))
+        if entry["versus_relu"]:
+            rows = [
+                [name] + [st.difference(c[m]) + (" ✓" if c[m]["resolved"] else "") for m in METRICS]
+                for name, c in entry["versus_relu"].items()
+            ]
+            header = ["rectifier − ReLU, paired by seed"] + [
+                f"Δ {label}" for label in METRICS.values()
+            ]
+            parts.append("\n" + common.markdown_table(header, rows))
+        parts.append("")
+    parts.append(
+        "Mean ± std [95 % CI of the mean, Student's t] over seeds, in percentage points. Δ: the "
+        "mean per-seed difference from ReLU [95 % CI], p of the paired t-test; ✓ where the "
+        "interval excludes 0 (resolved by these seeds), otherwise the data do not resolve it.\n"
+    )
+    return "\n".join(parts)
+
+
+def plot_data_size(results: list[dict], path: Path) -> bool:
+    """Test error and gap against training-set size, one line per rectifier (95 % CI bars)."""
+    sizes = sorted({e["config"]["train_size"] for e in results})
+    plt = common.pyplot() if len(sizes) > 1 else None
+    if plt is None:
+        return False
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    names = list(dict.fromkeys(n for e in results for n in e["rectifiers"]))
+    for offset, name in enumerate(names):
+        points = sorted(
+            (e["config"]["train_size"], e["rectifiers"][name])
+            for e in results
+            if name in e["rectifiers"]
+        )
+        for ax, metric in zip(axes, ("test_error", "gap")):
+            xs = [size * (1 + 0.02 * (offset - len(names) / 2)) for size, _ in points]  # no overlap
+            ys = [100 * s[metric]["mean"] for _, s in points]
+            bars = [
+                0 if s[metric]["ci"] is None else 100 * (s[metric]["ci"][1] - s[metric]["mean"])
+                for _, s in points
+            ]
+            ax.errorbar(xs, ys, yerr=bars, marker="o", capsize=3, label=name)
+    for ax, title in zip(axes, ("test error %", "generalisation gap (test − train) %")):
+        ax.set_xscale("log"), ax.set_xlabel("training images"), ax.set_title(title)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return True
+
+
+def write_report(folders: list[Path], out: Path) -> str:
+    """Analyse the records under ``folders``; write report.md, report.json (and the plot) to ``out``."""
+    results = analyse(load_records(folders))
+    text = markdown(results)
+    out.mkdir(parents=True, exist_ok=True)
+    common.atomic_write_text(out / "report.md", text)
+    common.atomic_write_text(out / "report.json", json.dumps(results, indent=2))
+    if plot_data_size(results, out / "data_size.png"):
+        print(f"written {out / 'data_size.png'}")
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=common.HelpFormatter)
+    parser.add_argument("folders", nargs="+", type=Path, help="results folders holding runs/*.json")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="where to write (default: the first folder)"
+    )
+    args = parser.parse_args()
+    print(write_report(args.folders, args.out or args.folders[0]))
+
+
+if __name__ == "__main__":
+    main()
