@@ -72,3 +72,17 @@ def check_choice(where: str, name: str, value: Any, choices: Collection[Any]) ->
     if value not in choices:
         raise ValueError(f"{where}: {name} must be one of {sorted(choices)}, got {value!r}")
     return value
+
+
+def check_pair(where: str, name: str, value: Any, minimum: int = 1) -> tuple[int, int]:
+    """An int or a pair of ints → (int, int), each at least ``minimum`` (kernel sizes, strides).
+
+    >>> check_pair("Conv2d", "stride", 2), check_pair("Conv2d", "padding", (1, 0), minimum=0)
+    ((2, 2), (1, 0))
+    """
+    values = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) for v in values):
+        raise TypeError(f"{where}: {name} must be an int or a pair of ints, got {value!r}")
+    if any(v < minimum for v in values):
+        raise ValueError(f"{where}: {name} must be ≥ {minimum}, got {value!r}")
+    return int(values[0]), int(values[1])

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.tensor import Tensor, _shape_arg, as_array
+from .autograd.tensor import Tensor, as_array, shape_argument
 from .random import resolve_generator
 
 DEFAULT_DTYPE = np.float32
@@ -39,12 +39,12 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros (float32 by default)."""
-    return Tensor(np.zeros(_shape_arg(shape), dtype=_dtype(dtype)), requires_grad)
+    return Tensor(np.zeros(shape_argument(shape), dtype=_dtype(dtype)), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones (float32 by default)."""
-    return Tensor(np.ones(_shape_arg(shape), dtype=_dtype(dtype)), requires_grad)
+    return Tensor(np.ones(shape_argument(shape), dtype=_dtype(dtype)), requires_grad)
 
 
 def full(shape: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -76,7 +76,7 @@ def randn(
 ) -> Tensor:
     """Samples of the standard normal distribution N(0, 1)."""
     rng = resolve_generator(generator, seed)
-    data = rng.standard_normal(_shape_arg(shape), dtype=_float_dtype(dtype))
+    data = rng.standard_normal(shape_argument(shape), dtype=_float_dtype(dtype))
     return Tensor(data, requires_grad)
 
 
@@ -89,7 +89,7 @@ def rand(
 ) -> Tensor:
     """Samples of the uniform distribution U[0, 1)."""
     rng = resolve_generator(generator, seed)
-    return Tensor(rng.random(_shape_arg(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return Tensor(rng.random(shape_argument(shape), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -108,7 +108,7 @@ def full_like(
 
 def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor (float32 by default): its values are whatever memory held."""
-    return Tensor(np.empty(_shape_arg(shape), dtype=_dtype(dtype)), requires_grad)
+    return Tensor(np.empty(shape_argument(shape), dtype=_dtype(dtype)), requires_grad)
 
 
 def rand_like(other: Tensor, generator: np.random.Generator | None = None) -> Tensor:

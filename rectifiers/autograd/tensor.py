@@ -541,11 +541,11 @@ class Tensor:
 
     # --- shape -----------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
-        return _ops.reshape(self, _shape_arg(shape))
+        return _ops.reshape(self, shape_argument(shape))
 
     def view(self, *shape: Any) -> Tensor:
         """Same as :meth:`reshape` (NumPy decides whether a copy is needed)."""
-        return _ops.reshape(self, _shape_arg(shape))
+        return _ops.reshape(self, shape_argument(shape))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return _ops.flatten(self, start_dim, end_dim)
@@ -557,7 +557,7 @@ class Tensor:
         return _ops.unsqueeze(self, dim)
 
     def permute(self, *dims: Any) -> Tensor:
-        return _ops.permute(self, _shape_arg(dims))
+        return _ops.permute(self, shape_argument(dims))
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap two dimensions (PyTorch's meaning; for a full permutation use ``permute``)."""
@@ -590,7 +590,7 @@ def _check_device(device: Any) -> None:
         )
 
 
-def _shape_arg(args: tuple) -> tuple:
+def shape_argument(args: tuple) -> tuple:
     """Accept both ``t.reshape(2, 3)`` and ``t.reshape((2, 3))``."""
     if len(args) == 1 and isinstance(args[0], Sequence):
         return tuple(args[0])

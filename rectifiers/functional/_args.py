@@ -9,16 +9,6 @@ import numpy as np
 from ..autograd.tensor import Tensor
 
 
-def pair(value: Any, name: str, where: str, minimum: int = 1) -> tuple[int, int]:
-    """An int or a pair of ints → (int, int), each at least ``minimum``."""
-    values = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != 2 or not all(isinstance(v, (int, np.integer)) for v in values):
-        raise TypeError(f"{where}: {name} must be an int or a pair of ints, got {value!r}")
-    if any(v < minimum for v in values):
-        raise ValueError(f"{where}: {name} must be ≥ {minimum}, got {value!r}")
-    return int(values[0]), int(values[1])
-
-
 def check_tensor(x: Any, where: str) -> None:
     """Layers and functions take Tensors; a NumPy array or a list gets a clear error, not an AttributeError."""
     if not isinstance(x, Tensor):

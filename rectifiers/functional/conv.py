@@ -8,9 +8,10 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
-from ..kernels._windows import output_size
+from ..checks import check_pair
 from ..kernels.conv import conv2d_backward, conv2d_forward
-from ._args import check_float, check_rank, pair
+from ..kernels.windows import output_size
+from ._args import check_float, check_rank
 
 
 class Conv2dFunction(Function):
@@ -77,8 +78,8 @@ def conv2d(
         raise ValueError(f"{where}: {f} output channels do not split into {groups} groups")
     if bias is not None and bias.shape != (f,):
         raise ValueError(f"{where}: bias shape {bias.shape} does not match {f} output channels")
-    stride = pair(stride, "stride", where)
-    dilation = pair(dilation, "dilation", where)
+    stride = check_pair(where, "stride", stride)
+    dilation = check_pair(where, "dilation", dilation)
     pads = _padding(padding, (kh, kw), stride, dilation, where)
     for axis, (size, k, s, d, pad) in enumerate(zip(x.shape[2:], (kh, kw), stride, dilation, pads)):
         if output_size(size, k, s, d, sum(pad)) < 1:
@@ -103,5 +104,5 @@ def _padding(padding: Any, kernel: tuple, stride: tuple, dilation: tuple, where:
         raise ValueError(
             f"{where}: padding must be an int, a pair, 'same' or 'valid', got {padding!r}"
         )
-    ph, pw = pair(padding, "padding", where, minimum=0)
+    ph, pw = check_pair(where, "padding", padding, minimum=0)
     return ((ph, ph), (pw, pw))

@@ -8,10 +8,10 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
-from ..checks import check_int
+from ..checks import check_int, check_pair
 from ..kernels import pooling as kernels
-from ..kernels._windows import output_size
-from ._args import check_floating, check_not_bool, check_rank, check_tensor, pair
+from ..kernels.windows import output_size
+from ._args import check_floating, check_not_bool, check_rank, check_tensor
 
 
 class MaxPool2dFunction(Function):
@@ -54,9 +54,9 @@ class AdaptiveAvgPool2dFunction(Function):
 
 def pool_arguments(kernel_size: Any, stride: Any, padding: Any, where: str) -> tuple:
     """(kernel, stride, padding) as pairs, checked: kernel, stride ≥ 1, 0 ≤ padding ≤ kernel/2."""
-    kernel = pair(kernel_size, "kernel_size", where)
-    stride = kernel if stride is None else pair(stride, "stride", where)
-    pad = pair(padding, "padding", where, minimum=0)
+    kernel = check_pair(where, "kernel_size", kernel_size)
+    stride = kernel if stride is None else check_pair(where, "stride", stride)
+    pad = check_pair(where, "padding", padding, minimum=0)
     if any(2 * p > k for p, k in zip(pad, kernel)):
         raise ValueError(f"{where}: padding {pad} must be at most half the kernel size {kernel}")
     return kernel, stride, pad
@@ -107,7 +107,7 @@ def max_pool2d(
     ``dilation`` > 1 and ``return_indices`` are not implemented (a clear error).
     """
     check_not_bool(input, "max_pool2d")
-    if pair(dilation, "dilation", "max_pool2d") != (1, 1) or return_indices:
+    if check_pair("max_pool2d", "dilation", dilation) != (1, 1) or return_indices:
         raise NotImplementedError("max_pool2d: dilation > 1 and return_indices are not implemented")
     kernel, stride, padding, _, _ = _pool_geometry(
         input, kernel_size, stride, padding, "max_pool2d", ceil_mode
@@ -163,8 +163,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     sizes = (
         (output_size, output_size) if not isinstance(output_size, (tuple, list)) else output_size
     )
-    oh, ow = pair((h if sizes[0] is None else sizes[0], w if sizes[1] is None else sizes[1]),
-                  "output_size", "adaptive_avg_pool2d")  # fmt: skip
+    given = (h if sizes[0] is None else sizes[0], w if sizes[1] is None else sizes[1])
+    oh, ow = check_pair("adaptive_avg_pool2d", "output_size", given)
     if (oh, ow) == (1, 1):
         return input.mean(axis=(2, 3), keepdims=True)
     if h % oh == 0 and w % ow == 0:

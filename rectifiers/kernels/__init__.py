@@ -19,5 +19,5 @@ channels-last in *memory* and hands back an NCHW-shaped strided view of it
 (see ``conv.py``); every kernel accepts any strides, so that choice is
 invisible to the caller. Everything the fast kernels know about memory layout
 and cache blocking, tuning constants included, is in ``_layout.py``; sliding-
-window geometry in ``_windows.py``.
+window geometry in ``windows.py``.
 """

@@ -59,7 +59,7 @@ def per_channel(x: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 class BatchNormSaved(NamedTuple):
-    x: np.ndarray  # the channel view of the input: (M, C) or (N, C, S)
+    x: np.ndarray  # the channel view of the input: (M/r, r·C) folded channels-last, or (N, C, S)
     mean: np.ndarray  # (C,): the statistics x was normalised with
     inv_std: np.ndarray  # (C,)
     gamma: np.ndarray | None  # (C,)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._layout import crop, images_per_im2col_block, pad_nhwc
-from ._windows import Padding, Pair, channels_last_windows, output_size, window_offsets
+from .windows import Padding, Pair, channels_last_windows, output_size, window_offsets
 
 
 def conv2d_reference(x, weight, bias, stride, padding, dilation, groups=1) -> np.ndarray:

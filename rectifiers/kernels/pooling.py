@@ -1,7 +1,7 @@
 """Max and average pooling over kh×kw windows of (N, C, H, W) arrays.
 
 Tap (i, j) of every window at once is one strided slab of the padded input
-(``_windows.window_offsets``), so both poolings loop over the kh·kw taps,
+(``windows.window_offsets``), so both poolings loop over the kh·kw taps,
 never over pixels:
 
     max:  out = max over the taps (padding −∞); the gradient goes to the *first*
@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._layout import chunks, crop, is_channels_last, pad_nchw, zeros
-from ._windows import Padding, Pair, output_size, window_offsets
+from .windows import Padding, Pair, output_size, window_offsets
 
 
 def max_pool2d_reference(x, kernel, stride, padding) -> np.ndarray:

@@ -7,8 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.tensor import Tensor
-from ..checks import check_bool, check_choice, check_float_dtype, check_int
-from ..functional._args import pair
+from ..checks import check_bool, check_choice, check_float_dtype, check_int, check_pair
 from ..functional.conv import conv2d
 from ..init import default_uniform_
 from .module import Module, Parameter
@@ -60,16 +59,16 @@ class Conv2d(Module):
                 f"must both be divisible by groups {groups}"
             )
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d")
-        self.stride = pair(stride, "stride", "Conv2d")
-        self.dilation = pair(dilation, "dilation", "Conv2d")
+        self.kernel_size = check_pair("Conv2d", "kernel_size", kernel_size)
+        self.stride = check_pair("Conv2d", "stride", stride)
+        self.dilation = check_pair("Conv2d", "dilation", dilation)
         if isinstance(padding, str):
             check_choice("Conv2d", "padding", padding, ("same", "valid"))
             if padding == "same" and self.stride != (1, 1):
                 raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {self.stride}")
             self.padding = padding
         else:
-            self.padding = pair(padding, "padding", "Conv2d", 0)
+            self.padding = check_pair("Conv2d", "padding", padding, minimum=0)
         shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..autograd.tensor import Tensor
-from ..checks import check_bool, check_int
-from ..functional._args import pair
+from ..checks import check_bool, check_int, check_pair
 from ..functional.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d, pool_arguments
 from .module import Module
 
@@ -45,7 +44,7 @@ class MaxPool2d(_Pool2d):
         return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
-        if pair(dilation, "dilation", "MaxPool2d") != (1, 1) or return_indices:
+        if check_pair("MaxPool2d", "dilation", dilation) != (1, 1) or return_indices:
             raise NotImplementedError(
                 "MaxPool2d: dilation > 1 and return_indices are not implemented"
             )
@@ -94,7 +93,7 @@ class AdaptiveAvgPool2d(Module):
         sizes = (
             output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
         )
-        pair(tuple(1 if s is None else s for s in sizes), "output_size", "AdaptiveAvgPool2d")
+        check_pair("AdaptiveAvgPool2d", "output_size", tuple(1 if s is None else s for s in sizes))
         self.output_size = output_size
 
     def forward(self, x: Tensor) -> Tensor:
