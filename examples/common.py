@@ -311,7 +311,8 @@ def save_run(out: Path, key: str, result: dict) -> dict:
 
 def machine_note(started: float) -> str:
     minutes = (time.time() - started) / 60
-    return f"{platform.machine()}, {os.cpu_count()} cores, NumPy {np.__version__}, rectifiers {rf.__version__}; wall time {minutes:.1f} min"
+    versions = f"NumPy {np.__version__}, rectifiers {rf.__version__}"
+    return f"{platform.machine()}, {os.cpu_count()} cores, {versions}; wall time {minutes:.1f} min"
 
 
 def write_outputs(out: Path, name: str, markdown: str, record: dict) -> None:

@@ -200,7 +200,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="*", default=None,
                         help="repeat each run over these seeds (mean ± std, paired comparisons)")  # fmt: skip
     parser.add_argument("--lr", type=float, default=argparse.SUPPRESS,  # depends on --synthetic
-                        help="initial learning rate, cosine schedule (default: 0.02; 0.005 with --synthetic)")  # fmt: skip
+                        help="initial learning rate, cosine schedule "
+                        "(default: 0.02; 0.005 with --synthetic)")  # fmt: skip
     parser.add_argument("--weight-decay", type=float, default=5e-4,
                         help="L2 penalty (none on PReLU slopes)")  # fmt: skip
     parser.add_argument("--train-sizes", type=int, nargs="+", default=None, metavar="N",

@@ -108,13 +108,12 @@ def training_table(runs: list[dict]) -> str:
             if not group:
                 continue
             stalled = sum(r["train_error"] > STALLED for r in learned)
-            rows.append([
-                f"{depth} layers", init, len(group),
-                common.mean_std([r["history"][-1]["train_loss"] for r in learned], percent=False) if learned else "",
-                common.mean_std([r["train_error"] for r in learned]) if learned else "",
-                common.mean_std([r["test_error"] for r in learned]) if learned else "",
-                f"{stalled} stalled, {len(group) - len(learned)} diverged",
-            ])  # fmt: skip
+            losses = [r["history"][-1]["train_loss"] for r in learned]
+            summaries = [common.mean_std(losses, percent=False)] if learned else [""]
+            for key in ("train_error", "test_error"):
+                summaries.append(common.mean_std([r[key] for r in learned]) if learned else "")
+            outcome = f"{stalled} stalled, {len(group) - len(learned)} diverged"
+            rows.append([f"{depth} layers", init, len(group), *summaries, outcome])
     header = ["depth", "init", "seeds", "final train loss", "train error %", "test error %", "runs"]
     return common.markdown_table(header, rows)
 

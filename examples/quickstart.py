@@ -38,8 +38,9 @@ def main() -> None:
         model, train_loader, optimizer, 5, scheduler, val_loader=test_loader, progress=False
     )
     slopes = model[2].weight.data
+    low, high = slopes.min(), slopes.max()
     print(
-        f"learned PReLU slopes, first layer: mean {slopes.mean():.3f}, range {slopes.min():.3f}..{slopes.max():.3f}"
+        f"learned PReLU slopes, first layer: mean {slopes.mean():.3f}, range {low:.3f}..{high:.3f}"
     )
 
 

@@ -90,9 +90,10 @@ def analyse(records: list[dict]) -> list[dict]:
 
 def describe(config: dict) -> str:
     augment = "random crops and flips" if config["augment"] else "no augmentation"
+    epochs = common.count(config["epochs"], "epoch")
     return (
         f"{config['dataset']}, {config['arch']} net, {config['train_size']} training images, "
-        f"{common.count(config['epochs'], 'epoch')}, lr {config['lr']}, batch {config['batch_size']}, {augment}, "
+        f"{epochs}, lr {config['lr']}, batch {config['batch_size']}, {augment}, "
         f"tested on {config['test_size']} images"
     )
 
