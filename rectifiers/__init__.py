@@ -81,6 +81,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .kernels import get_num_threads, set_num_threads
 from .random import default_generator, manual_seed
 from .serialization import CheckpointError, load, load_safetensors, save
 from .summary import summary
@@ -88,6 +89,8 @@ from .summary import summary
 __version__ = "0.1.0"
 
 __all__ = [
+    "get_num_threads",
+    "set_num_threads",
     "memory",
     "sweep",
     "summary",

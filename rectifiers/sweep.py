@@ -32,11 +32,12 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .files import atomic_write_text
+from .kernels import get_num_threads, set_num_threads
 
 INSTALL = 'pip install -e ".[distributed]"  (or: pip install joblib "dask[distributed]")'
 
@@ -170,10 +171,12 @@ def _execute(
         yield from joblib.Parallel(n_jobs=workers, return_as="generator_unordered")(tasks)
 
 
-def _blas_threads(threads: int | None) -> Any:
-    """A context limiting this process's BLAS threads to ``threads`` (nothing when None)."""
+@contextlib.contextmanager
+def _blas_threads(threads: int | None) -> Iterator[None]:
+    """Limit this process's BLAS threads and the kernels' threads to ``threads`` (None: leave)."""
     if threads is None:
-        return contextlib.nullcontext()
+        yield
+        return
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
@@ -182,7 +185,13 @@ def _blas_threads(threads: int | None) -> Any:
             "'threadpoolctl' package: pip install threadpoolctl (or set OPENBLAS_NUM_THREADS "
             "before Python starts)"
         ) from None
-    return threadpool_limits(limits=threads, user_api="blas")
+    before = get_num_threads()
+    set_num_threads(threads)
+    try:
+        with threadpool_limits(limits=threads, user_api="blas"):
+            yield
+    finally:
+        set_num_threads(before)
 
 
 def _require(module: str) -> Any:

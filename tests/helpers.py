@@ -39,17 +39,22 @@ def small_chunks(size: int):
 
 
 @contextmanager
-def kernel_blocks(block_bytes: int, folded_row: int = _layout.FOLDED_ROW, im2col_bytes=None):
+def kernel_blocks(
+    block_bytes: int, folded_row: int = _layout.FOLDED_ROW, im2col_bytes=None, threads: int = 2
+):
     """Blocks of about ``block_bytes``, channels-last rows folded to ≥ ``folded_row`` values,
-    and (when given) im2col buffers of about ``im2col_bytes``."""
-    saved = _layout.FOLDED_ROW, _layout.IM2COL_CHUNK_BYTES
+    (when given) im2col buffers of about ``im2col_bytes``, and the blocks of every pass,
+    however small, shared out over ``threads`` threads."""
+    saved = _layout.FOLDED_ROW, _layout.IM2COL_CHUNK_BYTES, _layout.THREADS, _layout.PARALLEL_BYTES
     _layout.FOLDED_ROW = folded_row
     _layout.IM2COL_CHUNK_BYTES = im2col_bytes or _layout.IM2COL_CHUNK_BYTES
+    _layout.THREADS, _layout.PARALLEL_BYTES = threads, 0
     try:
         with small_chunks(block_bytes):
             yield
     finally:
-        _layout.FOLDED_ROW, _layout.IM2COL_CHUNK_BYTES = saved
+        (_layout.FOLDED_ROW, _layout.IM2COL_CHUNK_BYTES, _layout.THREADS,
+         _layout.PARALLEL_BYTES) = saved  # fmt: skip
 
 
 def channels_last(a: np.ndarray) -> np.ndarray:

@@ -90,16 +90,14 @@ def test_a_missing_engine_names_the_install_command():
 def blas_threads(config: dict) -> dict:
     from threadpoolctl import threadpool_info
 
-    return {
-        **config,
-        "threads": [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"],
-    }
+    blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    return {**config, "threads": blas, "kernel_threads": rf.get_num_threads()}
 
 
 def test_threads_are_limited_in_this_process_too(tmp_path):
     """workers=1 runs here; threads=1 used to be ignored there, silently."""
     pytest.importorskip("threadpoolctl")
     (record,) = run_sweep(blas_threads, [{"x": 1}], tmp_path, workers=1, threads=1, log=None)
-    assert record["threads"] and set(record["threads"]) == {1}
+    assert record["threads"] and set(record["threads"]) == {1} and record["kernel_threads"] == 1
     (untouched,) = run_sweep(blas_threads, [{"x": 2}], tmp_path, workers=1, log=None)
     assert untouched["threads"] == blas_threads({})["threads"]  # no threads given: left alone

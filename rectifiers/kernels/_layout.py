@@ -21,25 +21,99 @@ exercise many blocks and fold factors on small arrays.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import EllipsisType
+from typing import Any
 
 import numpy as np
 
-# Bytes of one block of the multi-pass kernels: fits a core's L2 cache with room
-# for the temporaries. For a 128×64×32×32 channels-last array on one thread this
-# took the PReLU forward from 25 to 17 ms and its backward from 44 to 21 ms.
-CHUNK_BYTES = 1 << 20
+# --- the machine: where the tuning constants come from --------------------------------
+# The project moves between machine types, so no constant below is fitted to one:
+# each is derived from the machine (its L2 cache, its cores) at import, and any can
+# be set with an environment variable (RECTIFIERS_CHUNK_BYTES, RECTIFIERS_IM2COL_BYTES,
+# RECTIFIERS_THREADS) or by assigning the module attribute, as the tests do.
+# docs/performance.md has the measurements behind each rule.
+
+
+def l2_cache_bytes() -> int:
+    """One core's L2 cache in bytes: from Linux's sysfs, else ``sysconf``, else 1 MiB."""
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        try:
+            if (index / "level").read_text().strip() == "2":
+                return parse_size((index / "size").read_text())
+        except (OSError, ValueError):
+            break
+    try:
+        size = os.sysconf("SC_LEVEL2_CACHE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        size = 0
+    return size if size > 0 else 1 << 20
+
+
+def parse_size(text: str) -> int:
+    """'1024K' → 1048576, '2M' → 2097152, '512' → 512 (sysfs's way of writing cache sizes).
+
+    >>> parse_size("1024K"), parse_size("2M")
+    (1048576, 2097152)
+    """
+    text = text.strip().upper()
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+    return int(text.rstrip("KMG")) * scale
+
+
+def available_cores() -> int:
+    """Cores this process may run on, capped by the thread limit it was started with
+    (``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS``, as a sweep's workers are)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        value = os.environ.get(variable, "")
+        if value.isdigit() and int(value) > 0:
+            cores = min(cores, int(value))
+    return max(1, cores)
+
+
+def setting(name: str, default: int) -> int:
+    """``RECTIFIERS_<name>`` from the environment when set (a positive int), else ``default``."""
+    value = os.environ.get(f"RECTIFIERS_{name}", "")
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"RECTIFIERS_{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+L2_BYTES = l2_cache_bytes()
+
+# Bytes of one block of the multi-pass kernels: one core's L2, so the later passes
+# over a block find it in cache. (Blocks of 1 MiB took the PReLU forward of a
+# 128×64×32×32 channels-last array from 25 to 17 ms and its backward from 44 to
+# 21 ms on a 2 MiB-L2 Intel core. On a 1 MiB-L2 AMD Zen 5, NET-S step with two
+# threads: L2/4 205 ms, L2/2 190–197, L2 186–190, 2·L2 187–194.)
+CHUNK_BYTES = setting("CHUNK_BYTES", L2_BYTES)
 
 # Values per row of a folded channel view, at least. NumPy's per-call cost in
 # the column reductions was paid per row of C (32–128) values; with rows of
 # r·C ≥ 2048 the channel sums of a 128×32×32×32 array went from 2.2 to 0.6 ms.
 FOLDED_ROW = 2048
 
-# Bytes of the buffer that holds a few images' im2col rows at a time: the copy
-# lands in cache and the GEMM reads it from there. The forward ran 1.2–1.8×
-# faster than with one whole (N·Ho·Wo, kh·kw·C) matrix for 32–128 channels.
-IM2COL_CHUNK_BYTES = 4 << 20
+# Bytes of the buffer that holds a few images' im2col rows at a time (one per
+# thread): the copy lands in cache and the GEMM reads it from there. The forward
+# ran 1.2–1.8× faster than with one whole (N·Ho·Wo, kh·kw·C) matrix for 32–128
+# channels. On the 1 MiB-L2 Zen 5, NET-S step, two threads: L2 200–214 ms,
+# 2·L2 202–209, 4·L2 216, 8·L2 235–242.
+IM2COL_CHUNK_BYTES = setting("IM2COL_BYTES", 2 * L2_BYTES)
+
+# Threads for the elementwise passes: NumPy's ufuncs release the GIL, so the
+# blocks of one pass can be shared out over the cores (``map_blocks``).
+THREADS = setting("THREADS", available_cores())
+# Below this size a pass is not split: a thread hand-off costs tens of µs.
+PARALLEL_BYTES = 1 << 20
 
 
 # --- the layout of an (N, C, *spatial) array ------------------------------------------
@@ -69,8 +143,15 @@ def pad_nhwc(x_nhwc: np.ndarray, padding, fill: float = 0.0) -> np.ndarray:
     if top == bottom == left == right == 0:
         return x_nhwc
     n, h, w, c = x_nhwc.shape
-    padded = np.full((n, h + top + bottom, w + left + right, c), fill, dtype=x_nhwc.dtype)
-    padded[:, top : top + h, left : left + w, :] = x_nhwc
+    padded = np.empty((n, h + top + bottom, w + left + right, c), dtype=x_nhwc.dtype)
+
+    def block(images: slice) -> None:  # the border filled, the inside copied, a block at a time
+        out = padded[images]
+        out[:, :top], out[:, top + h :] = fill, fill
+        out[:, top : top + h, :left], out[:, top : top + h, left + w :] = fill, fill
+        out[:, top : top + h, left : left + w] = x_nhwc[images]
+
+    map_blocks(padded, block)
     return padded
 
 
@@ -167,6 +248,52 @@ def chunks(a: np.ndarray) -> Iterator[slice | EllipsisType]:
     step = max(1, CHUNK_BYTES // max(1, a[:1].nbytes))
     for start in range(0, len(a), step):
         yield slice(start, start + step)
+
+
+def map_blocks(a: np.ndarray, work: Callable[[Any], Any]) -> list[Any]:
+    """``[work(rows) for rows in chunks(a)]``, the blocks shared out over ``THREADS`` threads.
+
+    The results come back in block order, so a sum of them is the same whatever
+    the thread count. ``work`` must only touch its own rows of any output (the
+    blocks run at the same time). Small arrays are not split.
+
+    >>> a = np.arange(12.0).reshape(6, 2)
+    >>> sum(map_blocks(a, lambda rows: float(a[rows].sum())))
+    66.0
+    """
+    blocks = list(chunks(a))
+    if a.nbytes < PARALLEL_BYTES:
+        return [work(rows) for rows in blocks]
+    return share_out(blocks, lambda run: [work(rows) for rows in run])
+
+
+def share_out(items: list[Any], work_on_run: Callable[[list[Any]], list[Any]]) -> list[Any]:
+    """Split ``items`` into ``THREADS`` contiguous runs, call ``work_on_run`` on each at the same
+    time (the first run in this thread), and return their results joined in item order."""
+    threads = min(THREADS, len(items))
+    if threads < 2:
+        return work_on_run(items)
+    share = -(-len(items) // threads)
+    runs = [items[i : i + share] for i in range(0, len(items), share)]
+    pool = _thread_pool(len(runs) - 1)
+    futures = [pool.submit(work_on_run, run) for run in runs[1:]]
+    results = work_on_run(runs[0])
+    for future in futures:
+        results += future.result()
+    return results
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+# A forked child (a DataLoader worker) inherits the pools but not their threads:
+# it starts its own on first use.
+os.register_at_fork(after_in_child=_pools.clear)
+
+
+def _thread_pool(workers: int) -> ThreadPoolExecutor:
+    """A pool of ``workers`` helper threads, made once per size and kept."""
+    if workers not in _pools:
+        _pools[workers] = ThreadPoolExecutor(workers, thread_name_prefix="rectifiers-kernel")
+    return _pools[workers]
 
 
 def images_per_im2col_block(images: int, bytes_per_image: int) -> int:

@@ -74,17 +74,20 @@ def batch_statistics(view: np.ndarray, channels: int) -> tuple[np.ndarray, np.nd
     merged (Chan et al.'s pairwise update), which keeps the variance accurate
     even when the mean is large: no Σx² − M·μ² cancellation.
     """
-    count, mean, m2 = 0, 0.0, 0.0
-    for rows in layout.chunks(view):
+
+    def block(rows: slice) -> tuple[int, np.ndarray, np.ndarray]:  # count, mean, Σ(x − mean)²
         chunk = view[rows]
         n_chunk = chunk.size // channels
         chunk_mean = layout.channel_sum(chunk, channels=channels).astype(np.float64) / n_chunk
         centred = chunk - layout.broadcast_channels(chunk_mean.astype(view.dtype), chunk)
-        chunk_m2 = layout.channel_sum(centred, centred, channels=channels).astype(np.float64)
+        return n_chunk, chunk_mean, layout.channel_sum(centred, centred, channels=channels)
+
+    count, mean, m2 = 0, 0.0, 0.0
+    for n_chunk, chunk_mean, chunk_m2 in layout.map_blocks(view, block):  # merged in order
         delta = chunk_mean - mean
         total = count + n_chunk
         mean = mean + delta * (n_chunk / total)
-        m2 = m2 + chunk_m2 + delta**2 * (count * n_chunk / total)
+        m2 = m2 + chunk_m2.astype(np.float64) + delta**2 * (count * n_chunk / total)
         count = total
     return mean, m2 / count
 
@@ -101,9 +104,12 @@ def normalise(
     b = -k * mean if beta is None else beta - k * mean
     k, b = layout.broadcast_channels(k, view), layout.broadcast_channels(b, view)
     y = np.empty_like(view)
-    for rows in layout.chunks(view):
+
+    def block(rows: slice) -> None:
         np.multiply(view[rows], k, out=y[rows])
         y[rows] += b
+
+    layout.map_blocks(view, block)
     return y
 
 
@@ -166,12 +172,19 @@ def batch_norm_backward(
     g, x = layout.channel_view(grad, saved.channels_last), saved.x
     mean = layout.broadcast_channels(saved.mean, x)
     channels = saved.mean.size
-    dbeta, dgamma = np.zeros_like(saved.mean), np.zeros_like(saved.mean)
-    for rows in layout.chunks(x):  # dβ = Σ g,  dγ = Σ g·x̂ = inv_std · Σ g·(x − μ)
+
+    def sums(rows: slice) -> tuple[np.ndarray, np.ndarray]:  # dβ = Σ g, Σ g·(x − μ)
         centred = x[rows] - mean
-        dbeta += layout.channel_sum(g[rows], channels=channels)
-        dgamma += layout.channel_sum(g[rows], centred, channels=channels)
-    dgamma *= saved.inv_std
+        return (
+            layout.channel_sum(g[rows], channels=channels),
+            layout.channel_sum(g[rows], centred, channels=channels),
+        )
+
+    dbeta, dgamma = np.zeros_like(saved.mean), np.zeros_like(saved.mean)
+    for dbeta_part, dgamma_part in layout.map_blocks(x, sums):  # added in block order
+        dbeta += dbeta_part
+        dgamma += dgamma_part
+    dgamma *= saved.inv_std  # dγ = Σ g·x̂ = inv_std · Σ g·(x − μ)
     if not need_input:
         return None, dgamma, dbeta
     k = saved.inv_std if saved.gamma is None else saved.inv_std * saved.gamma
@@ -182,10 +195,13 @@ def batch_norm_backward(
         m = x.size // channels
         slope = layout.broadcast_channels(saved.inv_std * dgamma / m, x)
         shift, k = layout.broadcast_channels(dbeta / m, x), layout.broadcast_channels(k, x)
-        for rows in layout.chunks(x):
+
+        def block(rows: slice) -> None:
             x_hat_slope = x[rows] - mean
             x_hat_slope *= slope
             np.subtract(g[rows], x_hat_slope, out=dx[rows])
             dx[rows] -= shift
             dx[rows] *= k
+
+        layout.map_blocks(x, block)
     return layout.from_channel_view(dx, grad.shape, saved.channels_last), dgamma, dbeta

@@ -11,12 +11,13 @@ full correlation of g with the flipped, transposed kernel (docs/derivations.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._layout import crop, images_per_im2col_block, pad_nhwc
+from . import _blas, _layout
+from ._layout import crop, images_per_im2col_block, pad_nhwc, share_out
 from .windows import Padding, Pair, channels_last_windows, output_size, window_offsets
 
 
@@ -141,32 +142,71 @@ def group_channels(weight: np.ndarray, groups: int) -> Iterator[tuple[slice, sli
         )
 
 
-def im2col_chunks(windows: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
+def im2col_chunks(
+    windows: np.ndarray, images: list[slice] | None = None
+) -> Iterator[tuple[slice, np.ndarray]]:
     """Yield (rows, cols): the im2col matrix of a few images at a time.
 
     ``windows`` is the (N, Ho, Wo, kh, kw, C) view of ``channels_last_windows``;
     ``cols`` is the (images·Ho·Wo, kh·kw·C) matrix of the images whose output
-    rows are ``rows``. Every chunk reuses one buffer: use it before the next.
-    When the matrix is a free view of the input (1×1 kernel, stride 1,
-    channels-last input, no padding), it is yielded whole, uncopied.
+    rows are ``rows``; ``images`` picks the blocks (default: all of ``image_blocks``).
+    Every chunk reuses one buffer: use it before the next. When the matrix is a
+    free view of the input (1×1 kernel, stride 1, channels-last input, no
+    padding), it is yielded whole, uncopied.
     """
     n, ho, wo, kh, kw, c = windows.shape
-    if kh == kw == 1 and windows[:, :, :, 0, 0, :].flags.c_contiguous:
-        yield slice(0, n * ho * wo), windows.reshape(n * ho * wo, c)
+    if is_free_view(windows):  # the input is the matrix: its rows, uncopied
+        matrix = windows.reshape(n * ho * wo, c)
+        for block in images or [slice(0, n)]:
+            rows = slice(block.start * ho * wo, block.stop * ho * wo)
+            yield rows, matrix[rows]
         return
-    step = images_per_im2col_block(n, ho * wo * kh * kw * c * windows.itemsize)
-    buffer = np.empty((step, ho, wo, kh, kw, c), dtype=windows.dtype)
-    for start in range(0, n, step):
-        stop = min(start + step, n)
-        chunk = buffer[: stop - start]
-        np.copyto(chunk, windows[start:stop])
-        yield slice(start * ho * wo, stop * ho * wo), chunk.reshape(-1, kh * kw * c)
+    images = image_blocks(windows) if images is None else images
+    buffer = np.empty((images[0].stop - images[0].start, ho, wo, kh, kw, c), dtype=windows.dtype)
+    for block in images:
+        chunk = buffer[: block.stop - block.start]
+        np.copyto(chunk, windows[block])
+        rows = slice(block.start * ho * wo, block.stop * ho * wo)
+        yield rows, chunk.reshape(-1, kh * kw * c)
+
+
+def is_free_view(windows: np.ndarray) -> bool:
+    """A 1×1, stride-1 window view of a channels-last input: its im2col matrix is the input."""
+    kh, kw = windows.shape[3:5]
+    return kh == kw == 1 and windows[:, :, :, 0, 0, :].flags.c_contiguous
+
+
+def image_blocks(windows: np.ndarray) -> list[slice]:
+    """The images of each im2col block: as many as fill ``IM2COL_CHUNK_BYTES``."""
+    n = len(windows)
+    step = images_per_im2col_block(n, windows[:1].size * windows.itemsize)
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+def each_block(windows: np.ndarray, work: Callable[[slice, np.ndarray], Any]) -> list[Any]:
+    """``work(rows, cols)`` for every im2col block, in block order.
+
+    With more than one thread (``_layout.THREADS``) and a BLAS that can be told
+    to use one (``_blas.py``), the blocks are shared out over the threads — each
+    copies its blocks into its own buffer and multiplies them on one BLAS thread —
+    so the copies run in parallel too. The blocks are the same either way, so are
+    the results.
+    """
+    blocks = image_blocks(windows)
+    one_thread = _layout.THREADS < 2 or not _blas.controllable  # then BLAS's own threads
+    if one_thread or len(blocks) < 2:  # (a 1×1 view: one whole GEMM)
+        return [work(rows, cols) for rows, cols in im2col_chunks(windows)]
+
+    def run(images: list[slice]) -> list[Any]:
+        return [work(rows, cols) for rows, cols in im2col_chunks(windows, images)]
+
+    with _blas.one_blas_thread():
+        return share_out(blocks, run)
 
 
 def _windows_times(windows: np.ndarray, matrix: np.ndarray, out: np.ndarray) -> None:
-    """out = im2col(windows) @ matrix, chunk by chunk, into ``out`` of shape (N·Ho·Wo, F)."""
-    for rows, cols in im2col_chunks(windows):
-        np.matmul(cols, matrix, out=out[rows])
+    """out = im2col(windows) @ matrix, block by block, into ``out`` of shape (N·Ho·Wo, F)."""
+    each_block(windows, lambda rows, cols: np.matmul(cols, matrix, out=out[rows]))
 
 
 def conv2d_backward(
@@ -205,8 +245,9 @@ def _weight_grad(g_rows: np.ndarray, saved: ConvSaved) -> np.ndarray:
     dweight = np.empty_like(weight)
     for in_ch, out_ch in group_channels(weight, saved.groups):
         dw_matrix = np.zeros((f // saved.groups, kh * kw * c_per_group), dtype=weight.dtype)
-        for rows, cols in im2col_chunks(windows[..., in_ch]):
-            dw_matrix += g_rows[rows, out_ch].T @ cols
+        g_group = g_rows[:, out_ch]
+        for part in each_block(windows[..., in_ch], lambda rows, cols, g=g_group: g[rows].T @ cols):
+            dw_matrix += part  # added in block order: the same sum for any thread count
         dweight[out_ch] = dw_matrix.reshape(-1, kh, kw, c_per_group).transpose(0, 3, 1, 2)
     return dweight
 

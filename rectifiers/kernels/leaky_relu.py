@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._layout import chunks
+from ._layout import map_blocks
 
 
 def leaky_relu_reference(x: np.ndarray, slope: float | np.ndarray) -> np.ndarray:
@@ -28,7 +28,8 @@ def leaky_relu_backward_reference(grad, x: np.ndarray, slope: float | np.ndarray
 #   with scale built by arithmetic on the mask, mask·(1 − a) + a: 2–4× faster than
 #   ``np.where``;
 # * for 0 < a ≤ 1 the forward is max(x, a·x): two passes instead of four (1.5×);
-# * block by block (``_layout.chunks``), so mask, scale and product stay in cache;
+# * block by block (``_layout.map_blocks``), so mask, scale and product stay in
+#   cache, the blocks shared out over the cores;
 # * nothing but x (a reference) is kept for the backward, which rebuilds the scale.
 
 
@@ -63,20 +64,26 @@ def leaky_forward(x: np.ndarray, slope: float | np.ndarray) -> np.ndarray:
     """
     y = np.empty_like(x)
     as_max = in_unit_interval(slope) and np.min(slope) > 0
-    for rows in chunks(x):
+
+    def block(rows: slice) -> None:
         if as_max:
             np.multiply(x[rows], slope, out=y[rows])
             np.maximum(y[rows], x[rows], out=y[rows])
         else:
             np.multiply(x[rows], slope_scale(x[rows] > 0, slope, x.dtype), out=y[rows])
+
+    map_blocks(x, block)
     return y
 
 
 def leaky_backward(grad: np.ndarray, x: np.ndarray, slope: float | np.ndarray) -> np.ndarray:
     """dx = g · scale, with the scale rebuilt from x block by block."""
     dx = np.empty_like(grad)
-    for rows in chunks(x):
+
+    def block(rows: slice) -> None:
         np.multiply(grad[rows], slope_scale(x[rows] > 0, slope, x.dtype), out=dx[rows])
+
+    map_blocks(x, block)
     return dx
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._layout import chunks, crop, is_channels_last, pad_nchw, zeros
+from ._layout import crop, is_channels_last, map_blocks, pad_nchw, zeros
 from .windows import Padding, Pair, output_size, window_offsets
 
 
@@ -99,11 +99,14 @@ def max_pool2d_forward(
     taps = list(window_offsets(kernel, (1, 1), stride, out_hw))
     _, _, rows, cols = taps[0]
     out = np.empty_like(padded[:, :, rows, cols])  # x's memory layout (channels-last after a conv)
-    for images in chunks(out):  # the kh·kw passes over a block run in cache
+
+    def block(images: slice) -> None:  # the kh·kw passes over a block of images run in cache
         block, block_out = padded[images], out[images]
         np.copyto(block_out, block[:, :, rows, cols])
         for _, _, rows_ij, cols_ij in taps[1:]:
             np.maximum(block_out, block[:, :, rows_ij, cols_ij], out=block_out)
+
+    map_blocks(out, block)
     return out, PoolSaved(x.shape, kernel, stride, padding, out_hw, padded, out)
 
 
@@ -111,10 +114,13 @@ def max_pool2d_backward(grad: np.ndarray, saved: PoolSaved) -> np.ndarray:
     """Equal to ``max_pool2d_backward_reference``: each window's gradient to its first maximal
     tap (row-major), summed where windows overlap."""
     dx_padded = _zeros_padded(saved, grad)
-    for images in chunks(saved.padded):  # four passes per tap: let them run in cache
+
+    def block(images: slice) -> None:  # four passes per tap: let them run in cache
         _route_to_winners(
             grad[images], saved.padded[images], saved.out[images], dx_padded[images], saved
         )
+
+    map_blocks(saved.padded, block)
     return crop(dx_padded, saved.padding, *saved.x_shape[2:], channels_last=False)
 
 

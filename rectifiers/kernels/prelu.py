@@ -80,16 +80,19 @@ def prelu_backward(
         )
         a = layout.broadcast_channels(slope.astype(x.dtype), x_view)
     dx = np.empty_like(g_view) if need_input else None
-    dslope = np.zeros(slope.shape, dtype=grad.dtype)
-    for rows in layout.chunks(x_view):
+
+    def block(rows: slice) -> np.ndarray:  # this block's dx, and its share of da
         x_block, g_block = x_view[rows], g_view[rows]
         if need_input:
             np.multiply(g_block, slope_scale(x_block > 0, a, x.dtype), out=dx[rows])
         negative = np.minimum(x_block, 0)
         if shared(slope, x):
-            dslope += np.vdot(negative, g_block)
-        else:
-            dslope += layout.channel_sum(negative, g_block, channels=slope.size)
+            return np.vdot(negative, g_block)
+        return layout.channel_sum(negative, g_block, channels=slope.size)
+
+    dslope = np.zeros(slope.shape, dtype=grad.dtype)
+    for share in layout.map_blocks(x_view, block):
+        dslope += share
     if dx is not None and not shared(slope, x):
         dx = layout.from_channel_view(dx, grad.shape, channels_last)
     return dx, dslope
