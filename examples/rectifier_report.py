@@ -30,6 +30,8 @@ METRICS = {
     "gap": "gap (test − train) %",
 }
 BASELINE = "ReLU"
+# the paper's order (compare_rectifiers.ACTIVATIONS); other names follow, alphabetically
+ORDER = ["ReLU", "Leaky ReLU, a=100", "Leaky ReLU, a=5.5", "PReLU", "RReLU, a~U(3,8)"]
 CONFIG_FIELDS = (
     "dataset",
     "arch",
@@ -69,6 +71,7 @@ def analyse(records: list[dict]) -> list[dict]:
     results = []
     for config, by_activation in sorted(group(records).items(), key=lambda kv: str(kv[0])):
         entry = {"config": dict(zip(CONFIG_FIELDS, config)), "rectifiers": {}, "versus_relu": {}}
+        by_activation = dict(sorted(by_activation.items(), key=lambda kv: in_order(kv[0])))
         for name, runs in by_activation.items():
             entry["rectifiers"][name] = {
                 "seeds": sorted(runs),
@@ -86,6 +89,10 @@ def analyse(records: list[dict]) -> list[dict]:
             }
         results.append(entry)
     return results
+
+
+def in_order(name: str) -> tuple[int, str]:
+    return (ORDER.index(name) if name in ORDER else len(ORDER), name)
 
 
 def describe(config: dict) -> str:
@@ -149,6 +156,7 @@ def plot_data_size(results: list[dict], path: Path) -> bool:
             ax.errorbar(xs, ys, yerr=bars, marker="o", capsize=3, label=name)
     for ax, title in zip(axes, ("test error %", "generalisation gap (test − train) %")):
         ax.set_xscale("log"), ax.set_xlabel("training images"), ax.set_title(title)
+        ax.set_xticks(sizes, [f"{size:,}" for size in sizes]), ax.minorticks_off()
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     fig.tight_layout()

@@ -204,3 +204,37 @@ def test_the_synthetic_demo_trains_every_rectifier_stably_and_they_differ(tmp_pa
         assert len(curve) == 5 and all(np.isfinite(curve)), (name, curve)
         assert curve[-1] < curve[0], (name, curve)  # it learns, rather than climbing from 3.5 to 11
     assert len({round(c[-1], 6) for c in losses.values()}) == 5  # the rectifiers differ
+
+
+def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
+    """rectifier_report.py: tables, paired comparisons and the size plot from records only."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for size in (100, 400):
+        for seed in range(4):
+            for name, extra in (("ReLU", 0.0), ("RReLU, a~U(3,8)", -0.02 - 0.01 * seed)):
+                record = {
+                    "activation": name, "seed": seed, "dataset": "CIFAR-10", "arch": "small",
+                    "train_size": size, "test_size": 1000, "augment": False, "epochs": 5,
+                    "lr": 0.05, "batch_size": 128, "train_error": 0.01 * seed,
+                    "test_error": 0.4 + 0.01 * seed + extra, "minutes": 1.0, "history": [],
+                }  # fmt: skip
+                (runs / f"{name[:4]}_{size}_{seed}.json").write_text(json.dumps(record))
+    result = run("rectifier_report.py", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = (tmp_path / "report.md").read_text()
+    assert report.count("### CIFAR-10, small net") == 2  # one section per training-set size
+    assert "| ReLU | 4 | 1.50 ± 1.29 [-0.55, 3.55] |" in report
+    assert report.index("| ReLU |") < report.index("| RReLU, a~U(3,8) |")  # the paper's order
+    # train errors identical (no difference); test error and gap resolved
+    assert "| +0.00 [0.00, 0.00], p = 1.000 | -3.50 [-5.55, -1.45], p = 0.012 ✓ |" in report
+    numbers = json.loads((tmp_path / "report.json").read_text())
+    assert numbers[0]["versus_relu"]["RReLU, a~U(3,8)"]["test_error"]["resolved"] is True
+    if HAS_MATPLOTLIB:
+        assert (tmp_path / "data_size.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_seed_statistics_examples_run():
+    result = subprocess.run([sys.executable, "-m", "doctest", str(EXAMPLES / "seed_statistics.py")],
+                            capture_output=True, text=True, cwd=EXAMPLES, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:]
