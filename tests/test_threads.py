@@ -92,3 +92,25 @@ def test_training_gives_the_same_bits_on_one_thread_or_three(monkeypatch):
         rf.set_num_threads(before)
     for a, b in zip(alone, shared):
         np.testing.assert_array_equal(a, b)
+
+
+FORK_PROBE = """
+import os, sys
+import numpy as np
+from rectifiers.kernels import _layout
+_layout.THREADS, _layout.PARALLEL_BYTES, _layout.CHUNK_BYTES = 2, 0, 64
+a = np.arange(4096.0)
+assert sum(_layout.map_blocks(a, lambda rows: a[rows].sum())) == a.sum()  # the pool now exists
+pid = os.fork()
+if pid == 0:  # the child inherits the pool object but not its thread
+    ok = sum(_layout.map_blocks(a, lambda rows: a[rows].sum())) == a.sum()
+    os._exit(0 if ok else 1)
+_, status = os.waitpid(pid, 0)
+print("child exit", os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_forked_child_starts_its_own_threads():
+    result = in_fresh_python(FORK_PROBE)
+    assert result.stdout.strip() == "child exit 0", result.stderr[-2000:]
