@@ -35,7 +35,10 @@ def _loaded_libraries() -> list[str]:
     except OSError:  # not Linux
         return []
     paths = {line.split()[-1] for line in maps.splitlines() if "blas" in line.lower()}
-    return sorted(p for p in paths if p.startswith("/"))
+    # NumPy's own first: another package's BLAS (PyTorch's, say) is not the one our GEMMs use
+    return sorted(
+        (p for p in paths if p.startswith("/")), key=lambda p: ("numpy" not in p.lower(), p)
+    )
 
 
 def _find_controls() -> tuple[Callable[[], int], Callable[[int], None]] | None:
