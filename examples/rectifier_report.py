@@ -70,7 +70,10 @@ def analyse(records: list[dict]) -> list[dict]:
     """One entry per configuration: the summaries and paired comparisons of its rectifiers."""
     results = []
     for config, by_activation in sorted(group(records).items(), key=lambda kv: str(kv[0])):
-        entry = {"config": dict(zip(CONFIG_FIELDS, config)), "rectifiers": {}, "versus_relu": {}}
+        entry = {
+            "config": dict(zip(CONFIG_FIELDS, config)),
+            "rectifiers": {}, "versus_relu": {}, "pairwise": {},
+        }  # fmt: skip
         by_activation = dict(sorted(by_activation.items(), key=lambda kv: in_order(kv[0])))
         for name, runs in by_activation.items():
             entry["rectifiers"][name] = {
@@ -87,8 +90,22 @@ def analyse(records: list[dict]) -> list[dict]:
                 m: st.compare([baseline[s][m] for s in shared], [runs[s][m] for s in shared])
                 for m in METRICS
             }
+        entry["pairwise"] = pairwise(by_activation)
         results.append(entry)
     return results
+
+
+def pairwise(by_activation: dict[str, dict[int, dict]]) -> dict[str, dict[str, dict]]:
+    """For train and test error: every rectifier B against every other A, paired by seed (B − A)."""
+    table: dict[str, dict[str, dict]] = {"train_error": {}, "test_error": {}}
+    for metric, cells in table.items():
+        for b, runs_b in by_activation.items():
+            for a, runs_a in by_activation.items():
+                shared = sorted(set(runs_a) & set(runs_b))
+                if a != b and len(shared) >= 2:
+                    values_a = [runs_a[s][metric] for s in shared]
+                    cells[f"{b} − {a}"] = st.compare(values_a, [runs_b[s][metric] for s in shared])
+    return table
 
 
 def in_order(name: str) -> tuple[int, str]:
@@ -123,13 +140,33 @@ def markdown(results: list[dict]) -> str:
                 f"Δ {label}" for label in METRICS.values()
             ]
             parts.append("\n" + common.markdown_table(header, rows))
+        for metric, cells in entry["pairwise"].items():
+            if cells:
+                parts.append("\n" + pairwise_table(list(entry["rectifiers"]), metric, cells))
         parts.append("")
     parts.append(
         "Mean ± std [95 % CI of the mean, Student's t] over seeds, in percentage points. Δ: the "
-        "mean per-seed difference from ReLU [95 % CI], p of the paired t-test; ✓ where the "
-        "interval excludes 0 (resolved by these seeds), otherwise the data do not resolve it.\n"
+        "mean per-seed difference (from ReLU, or row − column) [95 % CI], p of the paired t-test; "
+        "✓ where the interval excludes 0 (resolved by these seeds), otherwise the data do not "
+        "resolve it. Bootstrap intervals of the same differences are in report.json.\n"
     )
     return "\n".join(parts)
+
+
+def pairwise_table(names: list[str], metric: str, cells: dict[str, dict]) -> str:
+    """Row B, column A: the mean per-seed difference B − A in points, ✓ where resolved."""
+    rows = []
+    for b in names:
+        row = [b]
+        for a in names:
+            cell = cells.get(f"{b} − {a}")
+            if cell is None:
+                row.append("")
+                continue
+            mark = " ✓" if cell["resolved"] else ""
+            row.append(f"{100 * cell['mean_difference']:+.2f}{mark}")
+        rows.append(row)
+    return common.markdown_table([f"Δ {METRICS[metric]}: row − column"] + names, rows)
 
 
 def plot_data_size(results: list[dict], path: Path) -> bool:

@@ -228,6 +228,7 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     assert report.index("| ReLU |") < report.index("| RReLU, a~U(3,8) |")  # the paper's order
     # train errors identical (no difference); test error and gap resolved
     assert "| +0.00 [0.00, 0.00], p = 1.000 | -3.50 [-5.55, -1.45], p = 0.012 ✓ |" in report
+    assert "| RReLU, a~U(3,8) | -3.50 ✓ |  |" in report  # every pair: row − column
     numbers = json.loads((tmp_path / "report.json").read_text())
     assert numbers[0]["versus_relu"]["RReLU, a~U(3,8)"]["test_error"]["resolved"] is True
     if HAS_MATPLOTLIB:
