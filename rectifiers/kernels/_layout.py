@@ -2,7 +2,7 @@
 
 The reference kernels at the top of each kernel file ignore all of this; the
 fast ones call these helpers, so that the layout and cache tricks are written
-once and tested once. Three ideas:
+once and tested once. Four ideas:
 
 * **Channels-last memory.** A convolution writes its output as NHWC memory and
   hands back an NCHW-*shaped* view of it (see ``conv.py``). Per-channel work
@@ -14,9 +14,13 @@ once and tested once. Three ideas:
   main memory once and the later passes find it in cache.
 * **Layout-preserving buffers.** Zeros and padded copies are made in the
   layout of the array they belong to, so no pass changes layout by accident.
+* **Threads.** The blocks of a pass are independent, and NumPy releases the GIL
+  inside its loops, so ``map_blocks`` shares them out over the cores; results
+  come back in block order, so the numbers do not depend on the thread count.
 
-Every tuning constant the kernels use lives here; the tests patch them to
-exercise many blocks and fold factors on small arrays.
+Every tuning constant the kernels use lives here, derived from the machine at
+import (below); the tests patch them to exercise many blocks, fold factors and
+threads on small arrays.
 """
 
 from __future__ import annotations
