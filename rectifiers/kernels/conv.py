@@ -67,7 +67,9 @@ def _groups_and_taps(x, weight, stride, padding, dilation, groups) -> tuple:
 # The matrix is never built whole: ``im2col_chunks`` fills it a few images at
 # a time into one cache-sized buffer, and each block's rows of the product are
 # computed before the next block overwrites it (1.2–1.8× faster, and the 9×-
-# the-input matrix never exists).
+# the-input matrix never exists). With two or more threads, each takes a share
+# of the blocks, copying and multiplying them on one BLAS thread (``each_block``):
+# the copies run in parallel too (a 32→32 3×3 forward 19.1 → 14.9 ms, two cores).
 #
 # Backward, with G = dL/dout as an (N·Ho·Wo, F) matrix: dW = Gᵀ @ cols,
 # db = Σ_rows G, and
