@@ -5,8 +5,9 @@
 Reads every ``runs/*.json`` record under the folders given (each states its
 activation, seed, dataset, train_size, augment, epochs, lr, train_error,
 test_error and minutes beside its history) and writes ``report.md``,
-``report.json`` (the numbers of the tables) and ``data_size.png`` when the
-records hold more than one training-set size. Per training-set size:
+``report.json`` (the numbers of the tables), ``curves.png`` (errors per epoch
+at the smallest size, over seeds) and ``data_size.png`` when the records hold
+more than one training-set size. Per training-set size:
 
 * each rectifier's train error, test error and generalisation gap (test − train)
   as mean ± std [95 % CI] over seeds;
@@ -22,6 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import common
+import numpy as np
 import seed_statistics as st
 
 METRICS = {
@@ -201,15 +203,53 @@ def plot_data_size(results: list[dict], path: Path) -> bool:
     return True
 
 
+def plot_curves(records: list[dict], path: Path) -> bool:
+    """Per epoch, at the smallest training-set size: training error (training mode, during the
+    epoch) and test error on the curve images, the mean over seeds with its min–max band."""
+    with_history = [r for r in records if r.get("history")]
+    if not with_history:
+        return False
+    plt = common.pyplot()
+    if plt is None:
+        return False
+    size = min(r["train_size"] for r in with_history)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    names = sorted({r["activation"] for r in with_history}, key=in_order)
+    for name in names:
+        runs = [r for r in with_history if r["activation"] == name and r["train_size"] == size]
+        epochs = min(len(r["history"]) for r in runs)
+        for ax, key in zip(axes, ("train_accuracy", "val_accuracy")):
+            errors = 100 * (1 - np.array([[h[key] for h in r["history"][:epochs]] for r in runs]))
+            x = np.arange(1, epochs + 1)
+            (line,) = ax.plot(
+                x, errors.mean(axis=0), label=f"{name} ({common.count(len(runs), 'seed')})"
+            )
+            ax.fill_between(
+                x, errors.min(axis=0), errors.max(axis=0), color=line.get_color(), alpha=0.15
+            )
+    for ax, title in zip(
+        axes, ("training error % (training mode, during the epoch)", "test error % (curve images)")
+    ):
+        ax.set_xlabel("epoch"), ax.set_title(title, fontsize=9), ax.grid(alpha=0.3)
+    axes[1].legend(fontsize=8)
+    fig.suptitle(f"{size} training images: mean over seeds, band min–max", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return True
+
+
 def write_report(folders: list[Path], out: Path) -> str:
     """Analyse the records under ``folders``; write report.md, report.json (and the plot) to ``out``."""
-    results = analyse(load_records(folders))
+    records = load_records(folders)
+    results = analyse(records)
     text = markdown(results)
     out.mkdir(parents=True, exist_ok=True)
     common.atomic_write_text(out / "report.md", text)
     common.atomic_write_text(out / "report.json", json.dumps(results, indent=2))
     if plot_data_size(results, out / "data_size.png"):
         print(f"written {out / 'data_size.png'}")
+    if plot_curves(records, out / "curves.png"):
+        print(f"written {out / 'curves.png'}")
     return text
 
 
