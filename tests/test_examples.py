@@ -239,3 +239,21 @@ def test_seed_statistics_examples_run():
     result = subprocess.run([sys.executable, "-m", "doctest", str(EXAMPLES / "seed_statistics.py")],
                             capture_output=True, text=True, cwd=EXAMPLES, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_several_training_set_sizes_with_one_budget_of_images(tmp_path):
+    """--train-sizes and --budget: each size trains for budget/size epochs; one record per run."""
+    result = run("compare_rectifiers.py", "--synthetic", "--no-progress", "--activations", "ReLU",
+                 "PReLU", "--train-sizes", "64", "128", "--budget", "256", "--seeds", "0", "1",
+                 "--test-size", "64", "--curve-size", "32", "--batch-size", "32", "--workers", "1",
+                 "--out", str(tmp_path))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "(2 rectifiers × 2 training-set sizes × 2 seeds), 4, 2 epochs (by size)" in result.stdout
+    records = [json.loads(p.read_text()) for p in sorted((tmp_path / "runs").glob("*.json"))]
+    assert sorted((r["train_size"], r["epochs"]) for r in records) == [(64, 4)] * 4 + [(128, 2)] * 4
+    for r in records:
+        assert {"activation", "seed", "dataset", "augment", "lr", "minutes"} <= set(r)
+        assert r["test_size"] == 64 and r["augment"] is True and len(r["history"]) == r["epochs"]
+    subsets = {r["seed"]: r for r in records if r["activation"] == "ReLU" and r["train_size"] == 64}
+    assert subsets[0]["history"] != subsets[1]["history"]  # seeds draw their own subset and order
+    assert "### synthetic, small net, 64 training images" in (tmp_path / "report.md").read_text()
