@@ -233,7 +233,7 @@ def conv2d_backward(
         else:
             dx_nhwc = _input_grad_by_col2im(g_rows, saved)
         dx = dx_nhwc.transpose(0, 3, 1, 2)
-    dbias = g_rows.sum(axis=0) if need_bias else None
+    dbias = _layout.column_sums(g_rows) if need_bias else None
     return dx, dweight, dbias
 
 
