@@ -47,15 +47,27 @@ CONFIG_FIELDS = (
 
 
 def load_records(folders: list[Path]) -> list[dict]:
-    """Every run record under ``folders``/runs, with its gap added."""
-    records = []
+    """Every run record under ``folders``/runs, with its gap added.
+
+    A folder without runs/ is an error; records of an older format (without
+    ``train_size``) are left out, and said so.
+    """
+    records, older = [], []
     for folder in folders:
-        for path in sorted((Path(folder) / "runs").glob("*.json")):
+        runs = Path(folder) / "runs"
+        if not runs.is_dir():
+            raise SystemExit(f"error: {runs} does not exist: give the results folder of a sweep")
+        for path in sorted(runs.glob("*.json")):
             record = json.loads(path.read_text())
-            if "train_size" not in record:  # a record from before this format: not comparable
+            if "train_size" not in record:
+                older.append(path.name)
                 continue
             record["gap"] = record["test_error"] - record["train_error"]
             records.append(record)
+    if older:
+        print(
+            f"left out {len(older)} records of an older format (no train_size): {', '.join(older)}"
+        )
     return records
 
 
