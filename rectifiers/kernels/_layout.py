@@ -301,7 +301,8 @@ def share_out(items: list[Any], work_on_run: Callable[[list[Any]], list[Any]]) -
 _pools: dict[int, ThreadPoolExecutor] = {}
 # A forked child (a DataLoader worker) inherits the pools but not their threads:
 # it starts its own on first use.
-os.register_at_fork(after_in_child=_pools.clear)
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork
+    os.register_at_fork(after_in_child=_pools.clear)
 
 
 def _thread_pool(workers: int) -> ThreadPoolExecutor:
