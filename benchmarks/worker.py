@@ -32,8 +32,10 @@ def serve(rows: list[workloads.Workload]) -> None:
 def main() -> None:
     lib_name, suite = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
     if lib_name == "numpy":
+        from rectifiers.kernels.blas import kernel_report
+
         rates = {"gemm_gflops": workloads.gemm_rate(9), "copy_gbs": workloads.copy_bandwidth(9)}
-        print(json.dumps(rates))
+        print(json.dumps({**rates, "blas": kernel_report()}))
         return
     source = os.environ.get("BENCHMARK_SOURCE")
     if source:  # another rectifiers tree (a baseline commit): import it instead of this one

@@ -10,7 +10,8 @@ Layers of the package; each imports only from the layers listed before it
     optim/, data/, training       learning
 
 Importing the package has no side effects (see ``memory.py`` for the one
-process setting that training switches on).
+process setting that training switches on, and ``kernels/blas.py`` for the one
+it cannot: which GEMM kernels OpenBLAS chose for this CPU).
 """
 
 from . import (
@@ -82,6 +83,7 @@ from .creation import (
     zeros_like,
 )
 from .kernels import get_num_threads, set_num_threads
+from .kernels.blas import PerformanceWarning
 from .random import default_generator, manual_seed
 from .serialization import CheckpointError, load, load_safetensors, save
 from .summary import summary
@@ -90,6 +92,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "get_num_threads",
+    "PerformanceWarning",
     "set_num_threads",
     "memory",
     "sweep",

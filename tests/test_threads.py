@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import rectifiers as rf
-from rectifiers.kernels import _blas
+from rectifiers.kernels import blas
 
 
 def in_fresh_python(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -50,11 +50,11 @@ def test_a_bad_setting_is_refused_by_name():
     )
 
 
-@pytest.mark.skipif(not _blas.controllable, reason="this BLAS cannot be told its thread count")
+@pytest.mark.skipif(not blas.controllable, reason="this BLAS cannot be told its thread count")
 def test_one_blas_thread_is_restored_afterwards():
-    get, _ = _blas._CONTROLS
+    get = blas._OPENBLAS.get_threads
     before = get()
-    with _blas.one_blas_thread():
+    with blas.one_blas_thread():
         assert get() == 1
     assert get() == before
 

@@ -32,7 +32,7 @@ def set_num_threads(threads: int) -> None:
     or ``OPENBLAS_NUM_THREADS`` when set (a sweep's workers get 1), or
     ``RECTIFIERS_THREADS``. With more than one, each elementwise pass shares its
     blocks out over the threads, and so does each convolution, on one BLAS thread
-    per thread (``_blas.py``); with one, BLAS uses its own threads for the GEMMs.
+    per thread (``blas.py``); with one, BLAS uses its own threads for the GEMMs.
 
     >>> before = get_num_threads()
     >>> set_num_threads(1); get_num_threads()

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import _blas, _layout
+from . import _layout, blas
 from ._layout import crop, images_per_im2col_block, pad_nhwc, share_out
 from .windows import Padding, Pair, channels_last_windows, output_size, window_offsets
 
@@ -189,20 +189,20 @@ def each_block(windows: np.ndarray, work: Callable[[slice, np.ndarray], Any]) ->
     """``work(rows, cols)`` for every im2col block, in block order.
 
     With more than one thread (``_layout.THREADS``) and a BLAS that can be told
-    to use one (``_blas.py``), the blocks are shared out over the threads — each
+    to use one (``blas.py``), the blocks are shared out over the threads — each
     copies its blocks into its own buffer and multiplies them on one BLAS thread —
     so the copies run in parallel too. The blocks are the same either way, so are
     the results.
     """
     blocks = image_blocks(windows)
-    one_thread = _layout.THREADS < 2 or not _blas.controllable  # then BLAS's own threads
+    one_thread = _layout.THREADS < 2 or not blas.controllable  # then BLAS's own threads
     if one_thread or len(blocks) < 2:  # (a 1×1 view: one whole GEMM)
         return [work(rows, cols) for rows, cols in im2col_chunks(windows)]
 
     def run(images: list[slice]) -> list[Any]:
         return [work(rows, cols) for rows, cols in im2col_chunks(windows, images)]
 
-    with _blas.one_blas_thread():
+    with blas.one_blas_thread():
         return share_out(blocks, run)
 
 

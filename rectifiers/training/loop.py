@@ -15,6 +15,7 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..files import atomic_write_text
 from ..functional.loss import cross_entropy
+from ..kernels.blas import warn_if_slower_core
 from ..layers.module import Module
 from ..memory import keep_freed_memory
 from .checkpoint import load_checkpoint, non_finite_state, save_checkpoint
@@ -250,6 +251,7 @@ def fit(
         ValueError: a loader yielded no samples.
     """
     keep_freed_memory()  # reuse each step's large arrays (memory.py); off with the env variable
+    warn_if_slower_core()  # OpenBLAS on kernels older than the CPU (kernels/blas.py)
     loaders = {"train": train_loader, "val": val_loader}
     history, start = History(), 0
     if resume and checkpoint is not None and Path(checkpoint).exists():
