@@ -21,6 +21,7 @@ import rectifiers as rf
 from rectifiers import data, sweep
 from rectifiers.data import transforms as T
 from rectifiers.files import atomic_write_text
+from rectifiers.kernels.blas import core_name
 
 QUICK_TRAIN, QUICK_TEST = 384, 256
 
@@ -363,4 +364,5 @@ def run_facts(args: argparse.Namespace, train: Any, test: Any, augment: bool = F
         "dataset": "synthetic" if args.synthetic else "CIFAR-10",
         "train_size": len(train), "test_size": len(test), "augment": augment,
         "epochs": args.epochs, "lr": getattr(args, "lr", None), "batch_size": args.batch_size,
+        "blas_kernels": core_name(),  # the GEMM kernels change the last bits, and the speed
     }  # fmt: skip

@@ -90,10 +90,9 @@ def train_one(config: dict) -> dict:
     test_error = 1 - evaluate(model, loaders.test)["accuracy"]
     seconds = sum(h["seconds"] for h in history.epochs) + time.perf_counter() - began
     result = {
-        "activation": name, "seed": seed, "dataset": "synthetic" if args.synthetic else "CIFAR-10",
-        "arch": args.arch, "train_size": len(train), "test_size": len(test),
-        "augment": not args.no_augment, "epochs": epochs, "lr": args.lr,
-        "batch_size": args.batch_size, "weight_decay": args.weight_decay,
+        "activation": name, "seed": seed, "arch": args.arch,
+        **common.run_facts(args, train, test, augment=not args.no_augment),
+        "epochs": epochs, "weight_decay": args.weight_decay,  # (epochs: this size's share of --budget)
         "train_error": train_error, "train_error_images": len(loaders.train_eval.dataset),
         "test_error": test_error, "minutes": seconds / 60, "history": history.epochs,
     }  # fmt: skip
