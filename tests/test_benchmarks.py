@@ -66,3 +66,11 @@ def test_a_baseline_tree_is_timed_in_lockstep_against_this_checkout(in_project_r
     result = runner.lockstep("overhead", ["rectifiers", lib], repeats=2, rounds=1)
     assert result["rectifiers"][0]["ratio"] > 0
     assert runner._other_name(result) == "baseline"
+
+
+def test_gemm_shapes_reports_a_rate_per_block_shape():
+    from benchmarks import gemm_shapes
+
+    rates = gemm_shapes.single_thread_rates(repeats=1)
+    assert list(rates) == [f"{r} × {k} × {n}" for r, k, n in gemm_shapes.SHAPES]
+    assert all(rate > 0 for rate in rates.values())
