@@ -10,7 +10,8 @@ at the smallest size, over seeds) and ``data_size.png`` when the records hold
 more than one training-set size. Per training-set size:
 
 * each rectifier's train error, test error and generalisation gap (test − train)
-  as mean ± std [95 % CI] over seeds;
+  as mean ± std [95 % CI] over seeds, and how fast it fits: its training error
+  during training (training mode), averaged over the epochs;
 * each rectifier against ReLU, paired by seed: the mean difference with its
   95 % CI and the paired t-test's p, and whether the data resolve it.
 """
@@ -30,6 +31,9 @@ METRICS = {
     "train_error": "train error %",
     "test_error": "test error %",
     "gap": "gap (test − train) %",
+    # how fast each rectifier fits, where all end at 0 % training error: the mean over
+    # epochs of the training error measured during each epoch (training mode)
+    "fitting_error": "training error during training, mean over epochs %",
 }
 BASELINE = "ReLU"
 # the paper's order (compare_rectifiers.ACTIVATIONS); other names follow, alphabetically
@@ -47,7 +51,7 @@ CONFIG_FIELDS = (
 
 
 def load_records(folders: list[Path]) -> list[dict]:
-    """Every run record under ``folders``/runs, with its gap added.
+    """Every run record under ``folders``/runs, with its gap and fitting error added.
 
     A folder without runs/ is an error; records of an older format (without
     ``train_size``) are left out, and said so.
@@ -63,6 +67,8 @@ def load_records(folders: list[Path]) -> list[dict]:
                 older.append(path.name)
                 continue
             record["gap"] = record["test_error"] - record["train_error"]
+            history = record.get("history") or [{"train_accuracy": float("nan")}]
+            record["fitting_error"] = 1 - float(np.mean([h["train_accuracy"] for h in history]))
             records.append(record)
     if older:
         print(
@@ -110,8 +116,8 @@ def analyse(records: list[dict]) -> list[dict]:
 
 
 def pairwise(by_activation: dict[str, dict[int, dict]]) -> dict[str, dict[str, dict]]:
-    """For train and test error: every rectifier B against every other A, paired by seed (B − A)."""
-    table: dict[str, dict[str, dict]] = {"train_error": {}, "test_error": {}}
+    """For train, test and fitting error: every rectifier B against every other A, paired by seed (B − A)."""
+    table: dict[str, dict[str, dict]] = {"train_error": {}, "test_error": {}, "fitting_error": {}}
     for metric, cells in table.items():
         for b, runs_b in by_activation.items():
             for a, runs_a in by_activation.items():

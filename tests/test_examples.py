@@ -217,7 +217,9 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
                     "activation": name, "seed": seed, "dataset": "CIFAR-10", "arch": "small",
                     "train_size": size, "test_size": 1000, "augment": False, "epochs": 5,
                     "lr": 0.05, "batch_size": 128, "train_error": 0.01 * seed,
-                    "test_error": 0.4 + 0.01 * seed + extra, "minutes": 1.0, "history": [],
+                    "test_error": 0.4 + 0.01 * seed + extra, "minutes": 1.0,
+                    "history": [{"train_accuracy": 0.5 - extra, "val_accuracy": 0.5},
+                                {"train_accuracy": 0.9, "val_accuracy": 0.6}],
                 }  # fmt: skip
                 (runs / f"{name[:4]}_{size}_{seed}.json").write_text(json.dumps(record))
     result = run("rectifier_report.py", str(tmp_path))
@@ -229,6 +231,9 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     # train errors identical (no difference); test error and gap resolved
     assert "| +0.00 [0.00, 0.00], p = 1.000 | -3.50 [-5.55, -1.45], p = 0.012 ✓ |" in report
     assert "| RReLU, a~U(3,8) | -3.50 ✓ |  |" in report  # every pair: row − column
+    # how fast each fits: 1 − the mean training accuracy over the epochs of its history
+    assert "| 30.00 ± 0.00 [30.00, 30.00] |" in report.split("| RReLU")[0]
+    assert "| -1.75 [-2.78, -0.72], p = 0.012 ✓ |" in report  # RReLU's, paired against ReLU's
     numbers = json.loads((tmp_path / "report.json").read_text())
     assert numbers[0]["versus_relu"]["RReLU, a~U(3,8)"]["test_error"]["resolved"] is True
     if HAS_MATPLOTLIB:
