@@ -109,10 +109,11 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
         "NIN (Lin et al. 2013)" if args.arch == "nin" else "small conv net (6 weight layers, no BN)"
     )
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
+    analysed = rectifier_report.analyse([rectifier_report.with_derived_metrics(r) for r in results])
     markdown = (
         f"## Rectifiers on {data_name}: {arch}, training sets of {sizes_text(args)} images, "
         f"seeds {args.seeds}\n\n"
-        + rectifier_report.markdown(rectifier_report.analyse(with_gap(results)))
+        + rectifier_report.markdown(analysed)
         + f"\nInit: He et al. (kaiming_normal, fan_in) with each rectifier's slope a (1 + a² "
         f"factor); SGD momentum 0.9, lr {args.lr} cosine, weight decay {args.weight_decay} (none on "
         f"PReLU slopes), batch {args.batch_size}. Train error in evaluation mode on up to 10,000 "
@@ -125,10 +126,6 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
     )
     rectifier_report.write_report([args.out], args.out)
     plot_curves(args, results)
-
-
-def with_gap(results: list[dict]) -> list[dict]:
-    return [{**r, "gap": r["test_error"] - r["train_error"]} for r in results]
 
 
 def plot_curves(args: argparse.Namespace, results: list[dict]) -> None:

@@ -66,15 +66,22 @@ def load_records(folders: list[Path]) -> list[dict]:
             if "train_size" not in record:
                 older.append(path.name)
                 continue
-            record["gap"] = record["test_error"] - record["train_error"]
-            history = record.get("history") or [{"train_accuracy": float("nan")}]
-            record["fitting_error"] = 1 - float(np.mean([h["train_accuracy"] for h in history]))
-            records.append(record)
+            records.append(with_derived_metrics(record))
     if older:
         print(
             f"left out {len(older)} records of an older format (no train_size): {', '.join(older)}"
         )
     return records
+
+
+def with_derived_metrics(record: dict) -> dict:
+    """The record with its gap (test − train error) and fitting error (nan without a history)."""
+    history = record.get("history") or [{"train_accuracy": float("nan")}]
+    return {
+        **record,
+        "gap": record["test_error"] - record["train_error"],
+        "fitting_error": 1 - float(np.mean([h["train_accuracy"] for h in history])),
+    }
 
 
 def group(records: list[dict]) -> dict[tuple, dict[str, dict[int, dict]]]:
