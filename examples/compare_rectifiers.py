@@ -43,7 +43,7 @@ import rectifier_report
 
 import rectifiers as rf
 from rectifiers import optim
-from rectifiers.training import evaluate, fit
+from rectifiers.training import DivergedError, evaluate, fit
 
 # name → (build_activation name, keyword arguments); He init takes each one's slope itself
 ACTIVATIONS = {
@@ -79,22 +79,29 @@ def train_one(config: dict) -> dict:
     # PReLU slopes: momentum, no weight decay (He et al. 2015)
     opt = optim.SGD(optim.param_groups_no_decay(model, args.weight_decay), lr=args.lr, momentum=0.9)
     sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
-    history = fit(
-        model, loaders.train, opt, epochs, sched, val_loader=loaders.curve,
-        checkpoint=out / "runs" / f"{key}.npz", resume=config["resume"],
-        progress=not args.no_progress, log=lambda line: print(f"[{key}] {line}"),
-        callbacks=[common.duration_estimate(args, config)],
-    )  # fmt: skip
+    facts = {
+        "activation": name, "seed": seed, "arch": args.arch,
+        **common.run_facts(args, train, test, augment=not args.no_augment),
+        "epochs": epochs, "weight_decay": args.weight_decay,  # (epochs: this size's share of --budget)
+    }  # fmt: skip
+    try:
+        history = fit(
+            model, loaders.train, opt, epochs, sched, val_loader=loaders.curve,
+            checkpoint=out / "runs" / f"{key}.npz", resume=config["resume"],
+            progress=not args.no_progress, log=lambda line: print(f"[{key}] {line}"),
+            callbacks=[common.duration_estimate(args, config)],
+        )  # fmt: skip
+    except DivergedError as error:  # an outcome of this rectifier, lr and seed: recorded, kept
+        print(f"[{key}] {error}")
+        diverged = {"train_error": None, "test_error": None, "minutes": None, "history": []}
+        return common.save_run(out, key, {**facts, **diverged, "diverged": str(error)})
     began = time.perf_counter()
     train_error = 1 - evaluate(model, loaders.train_eval)["accuracy"]
     test_error = 1 - evaluate(model, loaders.test)["accuracy"]
     seconds = sum(h["seconds"] for h in history.epochs) + time.perf_counter() - began
     result = {
-        "activation": name, "seed": seed, "arch": args.arch,
-        **common.run_facts(args, train, test, augment=not args.no_augment),
-        "epochs": epochs, "weight_decay": args.weight_decay,  # (epochs: this size's share of --budget)
-        "train_error": train_error, "train_error_images": len(loaders.train_eval.dataset),
-        "test_error": test_error, "minutes": seconds / 60, "history": history.epochs,
+        **facts, "train_error": train_error, "train_error_images": len(loaders.train_eval.dataset),
+        "test_error": test_error, "minutes": seconds / 60, "history": history.epochs, "diverged": None,
     }  # fmt: skip
     if act_name == "prelu":
         result["prelu_slopes"] = {
@@ -109,7 +116,7 @@ def report(args: argparse.Namespace, results: list[dict], started: float) -> Non
         "NIN (Lin et al. 2013)" if args.arch == "nin" else "small conv net (6 weight layers, no BN)"
     )
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
-    analysed = rectifier_report.analyse([rectifier_report.with_derived_metrics(r) for r in results])
+    analysed = rectifier_report.analyse(results)
     markdown = (
         f"## Rectifiers on {data_name}: {arch}, training sets of {sizes_text(args)} images, "
         f"seeds {args.seeds}\n\n"
@@ -137,6 +144,9 @@ def plot_curves(args: argparse.Namespace, results: list[dict]) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for name in args.activations:
         run = next(r for r in results if r["activation"] == name and r["train_size"] == size)
+        if run["diverged"]:
+            axes[0].plot([], [], label=f"{name}: diverged")
+            continue
         epochs = [h["epoch"] for h in run["history"]]
         for ax, key in zip(axes, ("train_accuracy", "val_accuracy")):
             ax.plot(epochs, [1 - h[key] for h in run["history"]], marker=".", label=name)

@@ -66,7 +66,7 @@ def load_records(folders: list[Path]) -> list[dict]:
             if "train_size" not in record:
                 older.append(path.name)
                 continue
-            records.append(with_derived_metrics(record))
+            records.append(record)
     if older:
         print(
             f"left out {len(older)} records of an older format (no train_size): {', '.join(older)}"
@@ -75,7 +75,10 @@ def load_records(folders: list[Path]) -> list[dict]:
 
 
 def with_derived_metrics(record: dict) -> dict:
-    """The record with its gap (test − train error) and fitting error (nan without a history)."""
+    """The record with its gap (test − train error) and fitting error (nan without a history);
+    a diverged run's record as it is (it has no errors to derive from)."""
+    if record.get("diverged"):
+        return record
     history = record.get("history") or [{"train_accuracy": float("nan")}]
     return {
         **record,
@@ -94,7 +97,12 @@ def group(records: list[dict]) -> dict[tuple, dict[str, dict[int, dict]]]:
 
 
 def analyse(records: list[dict]) -> list[dict]:
-    """One entry per configuration: the summaries and paired comparisons of its rectifiers."""
+    """One entry per configuration: the summaries and paired comparisons of its rectifiers.
+
+    A diverged run has no errors: it is counted per rectifier (``diverged_seeds``)
+    and left out of every summary and comparison, which pair only the seeds where
+    both rectifiers trained.
+    """
     results = []
     for config, by_activation in sorted(group(records).items(), key=lambda kv: str(kv[0])):
         entry = {
@@ -102,9 +110,18 @@ def analyse(records: list[dict]) -> list[dict]:
             "rectifiers": {}, "versus_relu": {}, "pairwise": {},
         }  # fmt: skip
         by_activation = dict(sorted(by_activation.items(), key=lambda kv: in_order(kv[0])))
+        diverged = {
+            name: sorted(s for s, r in runs.items() if r.get("diverged"))
+            for name, runs in by_activation.items()
+        }
+        by_activation = {
+            name: {s: with_derived_metrics(r) for s, r in runs.items() if not r.get("diverged")}
+            for name, runs in by_activation.items()
+        }
         for name, runs in by_activation.items():
             entry["rectifiers"][name] = {
                 "seeds": sorted(runs),
+                "diverged_seeds": diverged[name],
                 "minutes": sum(r["minutes"] for r in runs.values()),
                 **{m: st.summarise([runs[s][m] for s in sorted(runs)]) for m in METRICS},
             }
@@ -153,11 +170,14 @@ def markdown(results: list[dict]) -> str:
     parts = []
     for entry in results:
         parts.append(f"### {describe(entry['config'])}\n")
-        rows = [
-            [name, len(s["seeds"])] + [st.mean_ci(s[m]) for m in METRICS]
-            for name, s in entry["rectifiers"].items()
-        ]
-        parts.append(common.markdown_table(["rectifier", "seeds", *METRICS.values()], rows))
+        summaries = entry["rectifiers"].items()
+        rows = [[name, len(s["seeds"])] + [st.mean_ci(s[m]) for m in METRICS] for name, s in summaries]
+        header = ["rectifier", "seeds", *METRICS.values()]
+        if any(s["diverged_seeds"] for _, s in summaries):  # a column only where some run diverged
+            header.insert(2, "diverged (left out)")
+            for row, (_, s) in zip(rows, summaries):
+                row.insert(2, diverged_text(s["diverged_seeds"]))
+        parts.append(common.markdown_table(header, rows))
         if entry["versus_relu"]:
             rows = [
                 [name] + [st.difference(c[m]) + (" ✓" if c[m]["resolved"] else "") for m in METRICS]
@@ -175,9 +195,17 @@ def markdown(results: list[dict]) -> str:
         "Mean ± std [95 % CI of the mean, Student's t] over seeds, in percentage points. Δ: the "
         "mean per-seed difference (from ReLU, or row − column) [95 % CI], p of the paired t-test; "
         "✓ where the interval excludes 0 (resolved by these seeds), otherwise the data do not "
-        "resolve it. Bootstrap intervals of the same differences are in report.json.\n"
+        "resolve it. Bootstrap intervals of the same differences are in report.json. A run whose "
+        "loss diverged has no errors: it is counted, and left out of every mean and pairing.\n"
     )
     return "\n".join(parts)
+
+
+def diverged_text(seeds: list[int]) -> str:
+    """[] → '0', [2] → '1 (seed 2)', [0, 3] → '2 (seeds 0, 3)'."""
+    if not seeds:
+        return "0"
+    return f"{len(seeds)} ({'seed' if len(seeds) == 1 else 'seeds'} {', '.join(map(str, seeds))})"
 
 
 def pairwise_table(names: list[str], metric: str, cells: dict[str, dict]) -> str:
@@ -206,10 +234,10 @@ def plot_data_size(results: list[dict], path: Path) -> bool:
     names = list(dict.fromkeys(n for e in results for n in e["rectifiers"]))
     for offset, name in enumerate(names):
         points = sorted(
-            (e["config"]["train_size"], e["rectifiers"][name])
-            for e in results
-            if name in e["rectifiers"]
-        )
+            ((e["config"]["train_size"], e["rectifiers"][name]) for e in results
+             if name in e["rectifiers"] and e["rectifiers"][name]["seeds"]),
+            key=lambda point: point[0],
+        )  # fmt: skip
         for ax, metric in zip(axes, ("test_error", "gap")):
             xs = [size * (1 + 0.02 * (offset - len(names) / 2)) for size, _ in points]  # no overlap
             ys = [100 * s[metric]["mean"] for _, s in points]

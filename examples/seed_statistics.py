@@ -33,10 +33,13 @@ import numpy as np
 
 
 def summarise(values: Sequence[float], level: float = 0.95) -> dict:
-    """n, mean, std (n − 1), and the t confidence interval of the mean (None for one value)."""
+    """n, mean, std (n − 1), and the t confidence interval of the mean (None for one value;
+    everything None for none: every run of it diverged, say)."""
     from scipy import stats
 
     x = np.asarray(values, dtype=np.float64)
+    if len(x) == 0:
+        return {"n": 0, "mean": None, "std": None, "ci": None}
     n, mean = len(x), float(x.mean())
     if n < 2:
         return {"n": n, "mean": mean, "std": None, "ci": None}
@@ -89,7 +92,9 @@ def points(x: float) -> str:
 
 
 def mean_ci(summary: dict) -> str:
-    """'12.34 ± 0.56 [11.70, 12.98]' (mean ± std [95 % CI]) in percentage points."""
+    """'12.34 ± 0.56 [11.70, 12.98]' (mean ± std [95 % CI]) in percentage points; '—' for no values."""
+    if summary["mean"] is None:
+        return "—"
     if summary["std"] is None:
         return points(summary["mean"])
     low, high = summary["ci"]

@@ -262,3 +262,42 @@ def test_several_training_set_sizes_with_one_budget_of_images(tmp_path):
     subsets = {r["seed"]: r for r in records if r["activation"] == "ReLU" and r["train_size"] == 64}
     assert subsets[0]["history"] != subsets[1]["history"]  # seeds draw their own subset and order
     assert "### synthetic, small net, 64 training images" in (tmp_path / "report.md").read_text()
+
+
+def test_a_diverged_run_is_recorded_and_the_sweep_goes_on(tmp_path):
+    """A run whose loss diverges is a result (recorded as diverged, kept on --resume), not the end
+    of the sweep: the other runs finish and the report counts it apart from the statistics."""
+    args = ("compare_rectifiers.py", "--synthetic", "--no-progress", "--activations", "ReLU", "PReLU",
+            "--train-sizes", "64", "--epochs", "2", "--seeds", "0", "1", "--lr", "1e6",
+            "--test-size", "64", "--curve-size", "32", "--batch-size", "32", "--workers", "1",
+            "--resume", "--out", str(tmp_path))  # fmt: skip
+    result = run(*args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(p.read_text()) for p in sorted((tmp_path / "runs").glob("*.json"))]
+    assert len(records) == 4 and all("diverged at step" in r["diverged"] for r in records)
+    assert all(r["test_error"] is None and r["lr"] == 1e6 for r in records)
+    report = (tmp_path / "report.md").read_text()
+    assert "diverged" in report and "| ReLU | 0 |" in report  # no converged seed to summarise
+    again = run(*args)  # --resume keeps a diverged run: it is not tried again
+    assert again.returncode == 0 and again.stdout.count("finished earlier, kept") == 4
+
+
+def test_the_report_leaves_diverged_runs_out_of_the_statistics_and_counts_them(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for seed in range(3):
+        for name in ("ReLU", "PReLU"):
+            diverged = name == "PReLU" and seed == 2
+            record = {
+                "activation": name, "seed": seed, "dataset": "CIFAR-10", "arch": "small",
+                "train_size": 100, "test_size": 1000, "augment": False, "epochs": 5, "lr": 0.05,
+                "batch_size": 128, "train_error": None if diverged else 0.0,
+                "test_error": None if diverged else 0.4 - 0.01 * (name == "PReLU") + 0.01 * seed,
+                "minutes": 1.0, "history": [], "diverged": "the loss diverged at step 3" if diverged else None,
+            }  # fmt: skip
+            (runs / f"{name}_{seed}.json").write_text(json.dumps(record))
+    result = run("rectifier_report.py", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = (tmp_path / "report.md").read_text()
+    assert "| PReLU | 2 | 1 (seed 2) |" in report  # two converged seeds summarised, one diverged
+    assert "| PReLU | -1.00 [-1.00, -1.00], p = 0.000 ✓ |" in report.replace(" | +0.00 [0.00, 0.00], p = 1.000", "")
