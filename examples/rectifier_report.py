@@ -74,6 +74,15 @@ def load_records(folders: list[Path]) -> list[dict]:
     return records
 
 
+def sort_key(config: tuple) -> tuple:
+    """Configurations in a readable order: numbers as numbers (2,500 before 10,000), the rest as text."""
+    return tuple(
+        (0, value, "") if isinstance(value, (int, float)) and not isinstance(value, bool)
+        else (1, 0, str(value))
+        for value in config
+    )  # fmt: skip
+
+
 def with_derived_metrics(record: dict) -> dict:
     """The record with its gap (test − train error) and fitting error (nan without a history);
     a diverged run's record as it is (it has no errors to derive from)."""
@@ -104,7 +113,7 @@ def analyse(records: list[dict]) -> list[dict]:
     both rectifiers trained.
     """
     results = []
-    for config, by_activation in sorted(group(records).items(), key=lambda kv: str(kv[0])):
+    for config, by_activation in sorted(group(records).items(), key=lambda kv: sort_key(kv[0])):
         entry = {
             "config": dict(zip(CONFIG_FIELDS, config)),
             "rectifiers": {}, "versus_relu": {}, "pairwise": {},

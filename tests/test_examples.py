@@ -210,7 +210,7 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     """rectifier_report.py: tables, paired comparisons and the size plot from records only."""
     runs = tmp_path / "runs"
     runs.mkdir()
-    for size in (100, 400):
+    for size in (1000, 400):  # as text "1000" < "400": the report must sort by number
         for seed in range(4):
             for name, extra in (("ReLU", 0.0), ("RReLU, a~U(3,8)", -0.02 - 0.01 * seed)):
                 record = {
@@ -226,6 +226,7 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     report = (tmp_path / "report.md").read_text()
     assert report.count("### CIFAR-10, small net") == 2  # one section per training-set size
+    assert report.index("400 training images") < report.index("1000 training images")  # by size
     assert "| ReLU | 4 | 1.50 ± 1.29 [-0.55, 3.55] |" in report
     assert report.index("| ReLU |") < report.index("| RReLU, a~U(3,8) |")  # the paper's order
     # train errors identical (no difference); test error and gap resolved
