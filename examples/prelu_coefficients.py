@@ -23,7 +23,7 @@ import numpy as np
 
 import rectifiers as rf
 from rectifiers import optim
-from rectifiers.training import fit
+from rectifiers.training import DivergedError, fit
 
 # He et al. 2015, Table 1 (verified, ../shared/research/papers.md): learned channel-wise
 # coefficients (layer means) of their 14-layer ImageNet model
@@ -46,19 +46,27 @@ def train_one(config: dict) -> dict:
     loaders = common.loaders(args, train, test, augment=True, seed=seed)
     opt = optim.SGD(optim.param_groups_no_decay(model, 5e-4), lr=args.lr, momentum=0.9)
     sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
-    history = fit(
-        model, loaders.train, opt, args.epochs, sched, val_loader=loaders.test,
-        checkpoint=out / "runs" / f"{key}.npz", resume=config["resume"],
-        progress=not args.no_progress, callbacks=[common.duration_estimate(args, config)],
-        log=lambda line: print(f"[{key}] {line}"),
-    ).epochs  # fmt: skip
+    facts = {"seed": seed, **common.run_facts(args, train, test, augment=True)}
+    try:
+        history = fit(
+            model, loaders.train, opt, args.epochs, sched, val_loader=loaders.test,
+            checkpoint=out / "runs" / f"{key}.npz", resume=config["resume"],
+            progress=not args.no_progress, callbacks=[common.duration_estimate(args, config)],
+            log=lambda line: print(f"[{key}] {line}"),
+        ).epochs  # fmt: skip
+    except DivergedError as error:  # an outcome of this seed and lr: recorded, kept on --resume
+        print(f"[{key}] {error}")
+        return common.save_run(out, key, {
+            **facts, "history": [], "train_error": None, "test_error": None, "minutes": None,
+            "layers": None, "diverged": str(error),
+        })  # fmt: skip
     slopes = {
         n: m.weight.data.tolist() for n, m in model.named_modules() if isinstance(m, rf.nn.PReLU)
     }
     return common.save_run(out, key, {
-        "seed": seed, **common.run_facts(args, train, test, augment=True), "history": history,
-        "train_error": 1 - history[-1]["train_accuracy"], "test_error": 1 - history[-1]["val_accuracy"],
-        "minutes": sum(h["seconds"] for h in history) / 60, "layers": slopes,
+        **facts, "history": history, "train_error": 1 - history[-1]["train_accuracy"],
+        "test_error": 1 - history[-1]["val_accuracy"],
+        "minutes": sum(h["seconds"] for h in history) / 60, "layers": slopes, "diverged": None,
     })  # fmt: skip
 
 
@@ -81,20 +89,30 @@ def slope_table(runs: list[dict]) -> str:
 
 
 def report(args: argparse.Namespace, runs: list[dict], started: float) -> None:
+    """The slope table and plot over the seeds that trained; diverged seeds named, left out."""
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
-    test_error = common.mean_std([r["test_error"] for r in runs])
-    markdown = (
+    trained = [r for r in runs if not r["diverged"]]
+    diverged = ", ".join(str(r["seed"]) for r in runs if r["diverged"])
+    title = (
         f"## Learned PReLU slopes, {args.depth}-layer plain net on {data_name} "
-        f"({common.sizes(args)}), {common.count(args.epochs, 'epoch')}, seeds {args.seeds} "
-        f"(test error {test_error} %)\n\n"
-        + slope_table(runs)
-        + "\nHe et al. 2015, Table 1 (ImageNet, 14 layers, channel-wise means, the paper's "
-        f"figures): {PAPER_CHANNELWISE}.\n\nMachine: {common.machine_note(started)}.\n"
+        f"({common.sizes(args)}), {common.count(args.epochs, 'epoch')}, seeds {args.seeds}"
     )
+    if not trained:
+        body = f"\n\nNo slopes to show: every seed diverged ({diverged}) at lr {args.lr}.\n"
+    else:
+        test_error = common.mean_std([r["test_error"] for r in trained])
+        left_out = f" Diverged, left out: seeds {diverged}." if diverged else ""
+        body = (
+            f" (test error {test_error} %)\n\n" + slope_table(trained) + left_out
+            + "\nHe et al. 2015, Table 1 (ImageNet, 14 layers, channel-wise means, the paper's "
+            f"figures): {PAPER_CHANNELWISE}.\n"
+        )  # fmt: skip
+    markdown = title + body + f"\nMachine: {common.machine_note(started)}.\n"
     common.write_outputs(
         args.out, "prelu_coefficients", markdown, {"args": common.typed(args), "runs": runs}
     )
-    plot(runs, args.out / "prelu_coefficients.png")
+    if trained:
+        plot(trained, args.out / "prelu_coefficients.png")
 
 
 def plot(runs: list[dict], path) -> None:

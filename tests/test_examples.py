@@ -302,3 +302,13 @@ def test_the_report_leaves_diverged_runs_out_of_the_statistics_and_counts_them(t
     report = (tmp_path / "report.md").read_text()
     assert "| PReLU | 2 | 1 (seed 2) |" in report  # two converged seeds summarised, one diverged
     assert "| PReLU | -1.00 [-1.00, -1.00], p = 0.000 ✓ |" in report.replace(" | +0.00 [0.00, 0.00], p = 1.000", "")
+
+
+def test_prelu_coefficients_records_a_diverged_seed_and_reports_the_others(tmp_path):
+    """As in compare_rectifiers: a diverged seed is an outcome, recorded, not the end of the sweep."""
+    result = run("prelu_coefficients.py", "--quick", "--synthetic", "--no-progress", "--seeds", "0", "1",
+                 "--lr", "1e6", "--out", str(tmp_path))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(p.read_text()) for p in sorted((tmp_path / "runs").glob("*.json"))]
+    assert len(records) == 2 and all("diverged at step" in r["diverged"] for r in records)
+    assert "every seed diverged (0, 1)" in (tmp_path / "prelu_coefficients.md").read_text()
