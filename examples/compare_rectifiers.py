@@ -144,7 +144,7 @@ def plot_curves(args: argparse.Namespace, results: list[dict]) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for name in args.activations:
         run = next(r for r in results if r["activation"] == name and r["train_size"] == size)
-        if run["diverged"]:
+        if run.get("diverged"):  # (records of older code have no such field)
             axes[0].plot([], [], label=f"{name}: diverged")
             continue
         epochs = [h["epoch"] for h in run["history"]]

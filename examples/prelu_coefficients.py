@@ -91,8 +91,8 @@ def slope_table(runs: list[dict]) -> str:
 def report(args: argparse.Namespace, runs: list[dict], started: float) -> None:
     """The slope table and plot over the seeds that trained; diverged seeds named, left out."""
     data_name = "synthetic images" if args.synthetic else "CIFAR-10"
-    trained = [r for r in runs if not r["diverged"]]
-    diverged = ", ".join(str(r["seed"]) for r in runs if r["diverged"])
+    trained = [r for r in runs if not r.get("diverged")]  # (older records: no such field)
+    diverged = ", ".join(str(r["seed"]) for r in runs if r.get("diverged"))
     title = (
         f"## Learned PReLU slopes, {args.depth}-layer plain net on {data_name} "
         f"({common.sizes(args)}), {common.count(args.epochs, 'epoch')}, seeds {args.seeds}"
