@@ -160,15 +160,18 @@ def _execute(
         return i, job(config)
 
     tasks = (joblib.delayed(indexed)(i, c) for i, c in zip(indices, configs))
+    # One run per task: joblib's automatic batching grows while tasks finish fast (the runs
+    # a resumed sweep keeps), then hands long runs out in batches and leaves workers idle.
+    one_at_a_time = {"n_jobs": workers, "batch_size": 1, "return_as": "generator_unordered"}
     if scheduler is not None:
         distributed = _require("distributed")
         with distributed.Client(scheduler) as client, joblib.parallel_config(backend="dask"):
-            workers = max(1, sum(client.nthreads().values()))
-            yield from joblib.Parallel(n_jobs=workers, return_as="generator_unordered")(tasks)
+            one_at_a_time["n_jobs"] = max(1, sum(client.nthreads().values()))
+            yield from joblib.Parallel(**one_at_a_time)(tasks)
         return
     threads = threads or max(1, (os.cpu_count() or 2) // workers)
     with joblib.parallel_config(backend="loky", inner_max_num_threads=threads):
-        yield from joblib.Parallel(n_jobs=workers, return_as="generator_unordered")(tasks)
+        yield from joblib.Parallel(**one_at_a_time)(tasks)
 
 
 @contextlib.contextmanager
