@@ -151,8 +151,12 @@ def run_suites(
     )
     print(machine["blas"])
     if "faster" in machine["blas"]:  # (kernels/blas.py): say so before any ratio is read
-        print("  the ratios below are with the slower kernels; for the faster, run this command with")
-        print("  `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` (or OPENBLAS_CORETYPE set to the faster set)")
+        print(
+            "  the ratios below are with the slower kernels; for the faster, run this command with"
+        )
+        print(
+            "  `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` (or OPENBLAS_CORETYPE set to the faster set)"
+        )
     for suite in only or SUITES:
         if suite == "memory":  # a fresh process per figure: peak memory is per process
             merged = {lib: _memory_median(lib, rounds) for lib in libs}

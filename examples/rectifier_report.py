@@ -143,9 +143,19 @@ def analyse(records: list[dict]) -> list[dict]:
                 m: st.compare([baseline[s][m] for s in shared], [runs[s][m] for s in shared])
                 for m in METRICS
             }
+        adjust_for_multiplicity(entry["versus_relu"])
         entry["pairwise"] = pairwise(by_activation)
         results.append(entry)
     return results
+
+
+def adjust_for_multiplicity(versus_relu: dict[str, dict[str, dict]]) -> None:
+    """Per metric, Holm-adjust the p-values of every rectifier's comparison with ReLU
+    (one family): each comparison gains ``p_holm`` and ``resolved_holm`` (p_holm < 0.05)."""
+    for metric in METRICS:
+        family = [comparisons[metric] for comparisons in versus_relu.values()]
+        for comparison, p in zip(family, st.holm([c["p"] for c in family])):
+            comparison["p_holm"], comparison["resolved_holm"] = p, p < 0.05
 
 
 def pairwise(by_activation: dict[str, dict[int, dict]]) -> dict[str, dict[str, dict]]:
@@ -180,7 +190,9 @@ def markdown(results: list[dict]) -> str:
     for entry in results:
         parts.append(f"### {describe(entry['config'])}\n")
         summaries = entry["rectifiers"].items()
-        rows = [[name, len(s["seeds"])] + [st.mean_ci(s[m]) for m in METRICS] for name, s in summaries]
+        rows = [
+            [name, len(s["seeds"])] + [st.mean_ci(s[m]) for m in METRICS] for name, s in summaries
+        ]
         header = ["rectifier", "seeds", *METRICS.values()]
         if any(s["diverged_seeds"] for _, s in summaries):  # a column only where some run diverged
             header.insert(2, "diverged (left out)")
@@ -189,7 +201,8 @@ def markdown(results: list[dict]) -> str:
         parts.append(common.markdown_table(header, rows))
         if entry["versus_relu"]:
             rows = [
-                [name] + [st.difference(c[m]) + (" ✓" if c[m]["resolved"] else "") for m in METRICS]
+                [name]
+                + [st.difference(c[m]) + (" ✓" if c[m]["resolved_holm"] else "") for m in METRICS]
                 for name, c in entry["versus_relu"].items()
             ]
             header = ["rectifier − ReLU, paired by seed"] + [
@@ -202,10 +215,14 @@ def markdown(results: list[dict]) -> str:
         parts.append("")
     parts.append(
         "Mean ± std [95 % CI of the mean, Student's t] over seeds, in percentage points. Δ: the "
-        "mean per-seed difference (from ReLU, or row − column) [95 % CI], p of the paired t-test; "
-        "✓ where the interval excludes 0 (resolved by these seeds), otherwise the data do not "
-        "resolve it. Bootstrap intervals of the same differences are in report.json. A run whose "
-        "loss diverged has no errors: it is counted, and left out of every mean and pairing.\n"
+        "mean per-seed difference (from ReLU, or row − column) [95 % CI], p of the paired t-test. "
+        "Against ReLU, Holm: p adjusted over the family of comparisons with ReLU (one family per "
+        "column), ✓ where it is below 0.05 (resolved by these seeds, with at most a 5 % chance of "
+        "any false ✓ in the column). Between every pair (row − column), ✓ where the 95 % interval "
+        "excludes 0, uncorrected: of many such pairs some pass by chance, so read them as leads. "
+        "Otherwise the data do not resolve it. Bootstrap intervals of the same differences are in "
+        "report.json. A run whose loss diverged has no errors: it is counted, and left out of every "
+        "mean and pairing.\n"
     )
     return "\n".join(parts)
 

@@ -212,7 +212,8 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     runs.mkdir()
     for size in (1000, 400):  # as text "1000" < "400": the report must sort by number
         for seed in range(4):
-            for name, extra in (("ReLU", 0.0), ("RReLU, a~U(3,8)", -0.02 - 0.01 * seed)):
+            for name, extra in (("ReLU", 0.0), ("RReLU, a~U(3,8)", -0.02 - 0.01 * seed),
+                                ("PReLU", -0.02 - 0.01 * seed)):  # fmt: skip
                 record = {
                     "activation": name, "seed": seed, "dataset": "CIFAR-10", "arch": "small",
                     "train_size": size, "test_size": 1000, "augment": False, "epochs": 5,
@@ -229,14 +230,16 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     assert report.index("400 training images") < report.index("1000 training images")  # by size
     assert "| ReLU | 4 | 1.50 ± 1.29 [-0.55, 3.55] |" in report
     assert report.index("| ReLU |") < report.index("| RReLU, a~U(3,8) |")  # the paper's order
-    # train errors identical (no difference); test error and gap resolved
-    assert "| +0.00 [0.00, 0.00], p = 1.000 | -3.50 [-5.55, -1.45], p = 0.012 ✓ |" in report
-    assert "| RReLU, a~U(3,8) | -3.50 ✓ |  |" in report  # every pair: row − column
+    # train errors identical (no difference); test error and gap resolved, p adjusted (Holm) over
+    # the two comparisons with ReLU: two equal p-values, both doubled
+    assert ("| +0.00 [0.00, 0.00], p = 1.000, Holm 1.000 | -3.50 [-5.55, -1.45], p = 0.012, "
+            "Holm 0.025 ✓ |") in report  # fmt: skip
+    assert "| RReLU, a~U(3,8) | -3.50 ✓ | +0.00 |  |" in report  # every pair: row − column
     # how fast each fits: 1 − the mean training accuracy over the epochs of its history
     assert "| 30.00 ± 0.00 [30.00, 30.00] |" in report.split("| RReLU")[0]
-    assert "| -1.75 [-2.78, -0.72], p = 0.012 ✓ |" in report  # RReLU's, paired against ReLU's
+    assert "| -1.75 [-2.78, -0.72], p = 0.012, Holm 0.025 ✓ |" in report  # paired against ReLU's
     numbers = json.loads((tmp_path / "report.json").read_text())
-    assert numbers[0]["versus_relu"]["RReLU, a~U(3,8)"]["test_error"]["resolved"] is True
+    assert numbers[0]["versus_relu"]["RReLU, a~U(3,8)"]["test_error"]["resolved_holm"] is True
     if HAS_MATPLOTLIB:
         assert (tmp_path / "data_size.png").read_bytes()[:4] == b"\x89PNG"
 
@@ -301,7 +304,9 @@ def test_the_report_leaves_diverged_runs_out_of_the_statistics_and_counts_them(t
     assert result.returncode == 0, result.stderr[-2000:]
     report = (tmp_path / "report.md").read_text()
     assert "| PReLU | 2 | 1 (seed 2) |" in report  # two converged seeds summarised, one diverged
-    assert "| PReLU | -1.00 [-1.00, -1.00], p = 0.000 ✓ |" in report.replace(" | +0.00 [0.00, 0.00], p = 1.000", "")
+    assert "| PReLU | -1.00 [-1.00, -1.00], p = 0.000, Holm 0.000 ✓ |" in report.replace(
+        " | +0.00 [0.00, 0.00], p = 1.000, Holm 1.000", ""
+    )
 
 
 def test_prelu_coefficients_records_a_diverged_seed_and_reports_the_others(tmp_path):
