@@ -251,35 +251,51 @@ def pairwise_table(names: list[str], metric: str, cells: dict[str, dict]) -> str
 
 
 def plot_data_size(results: list[dict], path: Path) -> bool:
-    """Test error and gap against training-set size, one line per rectifier (95 % CI bars)."""
+    """Against training-set size, one line per rectifier with 95 % CI bars: test error, the
+    gap (test − train), and the paired difference from ReLU's test error (where a rectifier
+    stops helping, its interval reaches 0)."""
     sizes = sorted({e["config"]["train_size"] for e in results})
     plt = common.pyplot() if len(sizes) > 1 else None
     if plt is None:
         return False
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.2))
     names = list(dict.fromkeys(n for e in results for n in e["rectifiers"]))
+    by_size = sorted(results, key=lambda e: e["config"]["train_size"])
     for offset, name in enumerate(names):
-        points = sorted(
-            ((e["config"]["train_size"], e["rectifiers"][name]) for e in results
-             if name in e["rectifiers"] and e["rectifiers"][name]["seeds"]),
-            key=lambda point: point[0],
-        )  # fmt: skip
+        shift = 1 + 0.02 * (offset - len(names) / 2)  # side by side, not on top of each other
+        summaries = [(e["config"]["train_size"], e["rectifiers"].get(name)) for e in by_size]
+        summaries = [(size, s) for size, s in summaries if s and s["seeds"]]
         for ax, metric in zip(axes, ("test_error", "gap")):
-            xs = [size * (1 + 0.02 * (offset - len(names) / 2)) for size, _ in points]  # no overlap
-            ys = [100 * s[metric]["mean"] for _, s in points]
-            bars = [
-                0 if s[metric]["ci"] is None else 100 * (s[metric]["ci"][1] - s[metric]["mean"])
-                for _, s in points
-            ]
-            ax.errorbar(xs, ys, yerr=bars, marker="o", capsize=3, label=name)
-    for ax, title in zip(axes, ("test error %", "generalisation gap (test − train) %")):
-        ax.set_xscale("log"), ax.set_xlabel("training images"), ax.set_title(title)
+            error_bars(ax, [(size * shift, s[metric]["mean"], s[metric]["ci"]) for size, s in summaries],
+                       label=name)  # fmt: skip
+        differences = [
+            (e["config"]["train_size"] * shift, c["mean_difference"], c["ci"])
+            for e in by_size
+            if (c := e["versus_relu"].get(name, {}).get("test_error"))
+        ]
+        error_bars(axes[2], differences, label=name)
+    axes[2].axhline(0, color="black", lw=0.8)
+    titles = ("test error %", "generalisation gap (test − train) %",
+              "test error − ReLU's, paired by seed (points)")  # fmt: skip
+    for ax, title in zip(axes, titles):
+        ax.set_xscale("log"), ax.set_xlabel("training images"), ax.set_title(title, fontsize=10)
         ax.set_xticks(sizes, [f"{size:,}" for size in sizes]), ax.minorticks_off()
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     return True
+
+
+def error_bars(ax, points: list[tuple[float, float, tuple | None]], label: str) -> None:
+    """(x, value, 95 % CI or None) → one line with error bars, in percentage points; nothing for
+    no points. Keeps the colour order: a rectifier has the same colour in every panel."""
+    if not points:
+        ax.plot([], [])  # take this rectifier's colour, so the next one keeps its own
+        return
+    xs, ys = [x for x, _, _ in points], [100 * y for _, y, _ in points]
+    bars = [0 if ci is None else 100 * (ci[1] - y) for _, y, ci in points]
+    ax.errorbar(xs, ys, yerr=bars, marker="o", capsize=3, label=label)
 
 
 def plot_curves(records: list[dict], path: Path) -> bool:
