@@ -62,4 +62,6 @@ def test_fit_warns_once_about_slower_kernels(slower_core_detected):
 def test_the_report_names_the_kernels_this_process_runs():
     core = blas.core_name()
     report = blas.kernel_report()
-    assert (core is None and report.startswith("no OpenBLAS")) or f"OpenBLAS {core} kernels" in report
+    assert (
+        core is None and report.startswith("no OpenBLAS")
+    ) or f"OpenBLAS {core} kernels" in report
