@@ -275,7 +275,22 @@ def run_jobs(
     ``--threads`` BLAS threads), or as tasks on the Dask cluster at ``--scheduler``
     (``rectifiers.sweep``, on joblib)."""
     names = [c.get("key", str(i)) for i, c in enumerate(configs)]
-    return sweep.map_runs(job, configs, args.workers, args.threads, args.scheduler, names=names)
+    kept = {i: kept_run(c) for i, c in enumerate(configs)}
+    kept = {i: record for i, record in kept.items() if record is not None}
+    for i in kept:
+        print(f"{names[i]}: finished earlier, kept")
+    todo = [i for i in range(len(configs)) if i not in kept]
+    fresh = sweep.map_runs(job, [configs[i] for i in todo], args.workers, args.threads,
+                           args.scheduler, names=[names[i] for i in todo], already=len(kept))  # fmt: skip
+    results = {**kept, **dict(zip(todo, fresh))}
+    return [results[i] for i in range(len(configs))]
+
+
+def kept_run(config: dict) -> dict | None:
+    """The record of a run finished earlier, when resuming (``config``: out, key, resume)."""
+    if not {"out", "key", "resume"} <= set(config):
+        return None
+    return finished_run(Path(config["out"]), config["key"], config["resume"])
 
 
 def run_key(*parts: Any) -> str:

@@ -65,10 +65,6 @@ def build(arch: str, activation: tuple) -> rf.nn.Module:
 def train_one(config: dict) -> dict:
     """One (activation, training-set size, seed) run; resumable from its checkpoint."""
     out, key, args = config["out"], config["key"], config["args"]
-    done = common.finished_run(out, key, config["resume"])
-    if done is not None:
-        print(f"{key}: finished earlier, kept")
-        return done
     name, seed, epochs = config["activation"], config["seed"], config["epochs"]
     act_name, kwargs = ACTIVATIONS[name]
     rf.manual_seed(seed)  # RReLU's slopes and anything else drawing from the default generator

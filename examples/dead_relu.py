@@ -35,9 +35,6 @@ ACTIVATIONS = {
 def train_one(config: dict) -> dict:
     """One (rectifier, lr, BatchNorm) run: the dead-unit fractions after every epoch it finished."""
     out, key, args = config["out"], config["key"], config["args"]
-    done = common.finished_run(out, key, config["resume"])
-    if done is not None:
-        return done
     rf.manual_seed(args.seed)
     act, kwargs = ACTIVATIONS[config["activation"]]
     model = rf.models.small_convnet(

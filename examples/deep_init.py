@@ -55,9 +55,6 @@ def signal_part(args: argparse.Namespace, train) -> list[dict]:
 def train_one(config: dict) -> dict:
     """One (depth, init, seed) run; resumable. A run that diverges is recorded as such."""
     out, key, args, seed = config["out"], config["key"], config["args"], config["seed"]
-    done = common.finished_run(out, key, config["resume"])
-    if done is not None:
-        return done
     rf.manual_seed(seed)
     model = rf.models.plain_net(config["depth"], "relu")
     rf.init.init_model(model, INITS[config["init"]], generator=np.random.default_rng(seed))

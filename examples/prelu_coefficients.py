@@ -36,9 +36,6 @@ PAPER_CHANNELWISE = (
 def train_one(config: dict) -> dict:
     """One seed: train the plain PReLU net; its history and every layer's learned slopes."""
     out, key, args, seed = config["out"], config["key"], config["args"], config["seed"]
-    done = common.finished_run(out, key, config["resume"])
-    if done is not None:
-        return done
     rf.manual_seed(seed)
     model = rf.models.plain_net(args.depth, "prelu", widths=(32, 64, 128))
     rf.init.init_model(model, "kaiming_normal", generator=np.random.default_rng(seed))  # a = 0.25

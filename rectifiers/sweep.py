@@ -125,15 +125,17 @@ def map_runs(
     scheduler: str | None = None,
     names: Sequence[str] | None = None,
     log: Callable[[str], None] | None = print,
+    already: int = 0,
 ) -> list[Any]:
     """``[job(c) for c in configs]``, here, in local worker processes or on a Dask cluster.
 
     The engine of :func:`run_sweep`, without its records: for callers that
     keep their own (the examples). Prints the same progress lines (``names``
-    label the runs).
+    label the runs; ``already``: runs of the sweep the caller kept from
+    earlier, counted in the total but not in the time estimate).
     """
     names = list(names) if names is not None else [str(i) for i in range(len(configs))]
-    progress = _Progress(len(configs), 0, log)
+    progress = _Progress(len(configs) + already, already, log)
     results = {}
     indices = list(range(len(configs)))
     for i, result in _execute(job, list(configs), indices, workers, threads, scheduler):

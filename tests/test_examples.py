@@ -318,3 +318,20 @@ def test_prelu_coefficients_records_a_diverged_seed_and_reports_the_others(tmp_p
     records = [json.loads(p.read_text()) for p in sorted((tmp_path / "runs").glob("*.json"))]
     assert len(records) == 2 and all("diverged at step" in r["diverged"] for r in records)
     assert "every seed diverged (0, 1)" in (tmp_path / "prelu_coefficients.md").read_text()
+
+
+def test_a_resumed_sweep_counts_kept_runs_as_recorded_not_as_run(tmp_path):
+    """Runs finished earlier are taken from their records before the sweep starts: not sent to
+    a worker, and not counted in the time estimate (they took no time now)."""
+    args = ("compare_rectifiers.py", "--synthetic", "--no-progress", "--activations", "ReLU", "PReLU",
+            "--train-sizes", "64", "--epochs", "1", "--seeds", "0", "1", "--test-size", "64",
+            "--curve-size", "32", "--batch-size", "32", "--workers", "1", "--resume",
+            "--out", str(tmp_path))  # fmt: skip
+    assert run(*args).returncode == 0
+    (tmp_path / "runs" / "small_PReLU_n64_e1_lr0.005_aug_seed1.json").unlink()
+    again = run(*args)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("finished earlier, kept") == 3
+    assert "sweep: 3 of 4 runs already recorded (resumed)" in again.stdout
+    assert "sweep: 4/4 runs done (small_PReLU_n64_e1_lr0.005_aug_seed1)" in again.stdout
+    assert "sweep: 1/4" not in again.stdout
