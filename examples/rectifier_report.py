@@ -1,6 +1,7 @@
 """Tables and plots of a rectifier comparison, rebuilt from its run records alone.
 
     python examples/rectifier_report.py results/compare_rectifiers [more folders …] [--out DIR]
+    python examples/rectifier_report.py results/compare_rectifiers --seeds 0 1 2 --out DIR
 
 Reads every ``runs/*.json`` record under the folders given (each states its
 activation, seed, dataset, train_size, augment, epochs, lr, train_error,
@@ -333,9 +334,16 @@ def plot_curves(records: list[dict], path: Path) -> bool:
     return True
 
 
-def write_report(folders: list[Path], out: Path) -> str:
-    """Analyse the records under ``folders``; write report.md, report.json (and the plot) to ``out``."""
+def write_report(folders: list[Path], out: Path, seeds: list[int] | None = None) -> str:
+    """Analyse the records under ``folders`` (only ``seeds``' when given: the same seeds at every
+    size, say); write report.md, report.json and the plots to ``out``."""
     records = load_records(folders)
+    if seeds is not None:
+        records = [r for r in records if r["seed"] in seeds]
+        if not records:
+            raise SystemExit(
+                f"error: no record under {', '.join(map(str, folders))} has a seed in {seeds}"
+            )
     results = analyse(records)
     text = markdown(results)
     out.mkdir(parents=True, exist_ok=True)
@@ -354,8 +362,15 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, default=None, help="where to write (default: the first folder)"
     )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        default=None,
+        help="only these seeds' records (default: all)",
+    )
     args = parser.parse_args()
-    print(write_report(args.folders, args.out or args.folders[0]))
+    print(write_report(args.folders, args.out or args.folders[0], args.seeds))
 
 
 if __name__ == "__main__":

@@ -242,6 +242,13 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     assert numbers[0]["versus_relu"]["RReLU, a~U(3,8)"]["test_error"]["resolved_holm"] is True
     if HAS_MATPLOTLIB:
         assert (tmp_path / "data_size.png").read_bytes()[:4] == b"\x89PNG"
+    some = run(
+        "rectifier_report.py", str(tmp_path), "--seeds", "0", "1", "--out", str(tmp_path / "s")
+    )
+    assert (
+        some.returncode == 0
+        and "| ReLU | 2 | 0.50 ± 0.71" in (tmp_path / "s" / "report.md").read_text()
+    )
 
 
 def test_seed_statistics_examples_run():
