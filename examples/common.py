@@ -275,8 +275,7 @@ def run_jobs(
     ``--threads`` BLAS threads), or as tasks on the Dask cluster at ``--scheduler``
     (``rectifiers.sweep``, on joblib)."""
     names = [c.get("key", str(i)) for i, c in enumerate(configs)]
-    kept = {i: kept_run(c) for i, c in enumerate(configs)}
-    kept = {i: record for i, record in kept.items() if record is not None}
+    kept = {i: record for i, c in enumerate(configs) if (record := kept_run(c)) is not None}
     for i in kept:
         print(f"{names[i]}: finished earlier, kept")
     todo = [i for i in range(len(configs)) if i not in kept]
