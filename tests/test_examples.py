@@ -227,6 +227,11 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     report = (tmp_path / "report.md").read_text()
     assert report.count("### CIFAR-10, small net") == 2  # one section per training-set size
+    # first the curve: a row per rectifier, a column per size (smallest first), Δ from ReLU
+    assert report.startswith("### Against training-set size: CIFAR-10, small net, lr 0.05")
+    assert "| test error % | 400 images, 5 epochs | 1,000 images, 5 epochs |" in report
+    assert "| ReLU | 41.50 ± 1.29 (n=4) | 41.50 ± 1.29 (n=4) |" in report
+    assert "| RReLU, a~U(3,8) | 38.00 ± 0.00 (n=4); Δ -3.50 [-5.55, -1.45] ✓ |" in report
     assert report.index("400 training images") < report.index("1000 training images")  # by size
     assert "| ReLU | 4 | 1.50 ± 1.29 [-0.55, 3.55] |" in report
     assert report.index("| ReLU |") < report.index("| RReLU, a~U(3,8) |")  # the paper's order
@@ -236,7 +241,8 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
             "Holm 0.025 ✓ |") in report  # fmt: skip
     assert "| RReLU, a~U(3,8) | -3.50 ✓ | +0.00 |  |" in report  # every pair: row − column
     # how fast each fits: 1 − the mean training accuracy over the epochs of its history
-    assert "| 30.00 ± 0.00 [30.00, 30.00] |" in report.split("| RReLU")[0]
+    first_size = report.split("### CIFAR-10")[1]
+    assert "| 30.00 ± 0.00 [30.00, 30.00] |" in first_size.split("| RReLU")[0]
     assert "| -1.75 [-2.78, -0.72], p = 0.012, Holm 0.025 ✓ |" in report  # paired against ReLU's
     numbers = json.loads((tmp_path / "report.json").read_text())
     assert numbers[0]["versus_relu"]["RReLU, a~U(3,8)"]["test_error"]["resolved_holm"] is True
