@@ -2,7 +2,8 @@
 
 A file that matters (a checkpoint, a run record, a download) is written as
 
-    1. a temporary file beside the target, named after the target and the writer's PID,
+    1. a temporary file beside the target, named after the target and the writer's PID, with the
+       mode ``open()`` would give (the replaced file's, or 0o666 less the umask),
     2. flushed and ``fsync``-ed, so its bytes are on disk,
     3. renamed over the target (``os.replace`` is atomic on POSIX and Windows),
     4. and the folder ``fsync``-ed, so the rename itself survives a power cut.
@@ -17,7 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -47,11 +49,7 @@ def atomic_writer(path: str | os.PathLike) -> Iterator[BinaryIO]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(target)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent,
-        prefix=f"{temporary_prefix(target)}{os.getpid()}.",
-        suffix=TEMPORARY_SUFFIX,
-    )
+    handle, temporary = create_temporary(target)
     try:
         with os.fdopen(handle, "wb") as f:
             yield f
@@ -62,6 +60,27 @@ def atomic_writer(path: str | os.PathLike) -> Iterator[BinaryIO]:
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def create_temporary(target: Path) -> tuple[int, str]:
+    """Create and open a new temporary beside ``target``: ``(file descriptor, path)``.
+
+    Its mode is the one ``open(target, "w")`` would give: the existing file's mode when it is
+    replaced, otherwise 0o666 less the umask. (``tempfile.mkstemp`` would make every checkpoint
+    and record private to its owner, 0o600.)
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = f"{temporary_prefix(target)}{os.getpid()}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
+        path = os.path.join(target.parent, name)
+        try:
+            handle = os.open(path, flags, 0o666)  # the umask applies, as for open()
+        except FileExistsError:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, stat.S_IMODE(os.stat(target).st_mode))  # a replaced file keeps its mode
+        return handle, path
+    raise FileExistsError(f"no free temporary name beside {target} after 100 tries")
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:

@@ -121,6 +121,25 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     assert _leftovers(tmp_path) == []
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_written_file_gets_the_mode_open_would_give_and_a_replaced_one_keeps_its_own(tmp_path):
+    """Not mkstemp's private 0600: a checkpoint or record others could read when written with
+    open() stays readable (the umask decides), and an existing file's mode survives a rewrite."""
+    before = os.umask(0o022)
+    try:
+        rf.save({"a": np.zeros(2)}, tmp_path / "a.npz")
+        files.atomic_write_text(tmp_path / "record.json", "{}")
+        with open(tmp_path / "plain.txt", "w") as f:
+            f.write("")
+    finally:
+        os.umask(before)
+    for name in ("a.npz", "record.json", "plain.txt"):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o644, name
+    os.chmod(tmp_path / "record.json", 0o640)
+    files.atomic_write_text(tmp_path / "record.json", "{}")
+    assert stat.S_IMODE(os.stat(tmp_path / "record.json").st_mode) == 0o640
+
+
 # --- downloads ----------------------------------------------------------------------
 BODY = os.urandom(1 << 20)
 
