@@ -77,8 +77,14 @@ def create_temporary(target: Path) -> tuple[int, str]:
             handle = os.open(path, flags, 0o666)  # the umask applies, as for open()
         except FileExistsError:
             continue
-        with contextlib.suppress(FileNotFoundError):
+        try:
             os.chmod(path, stat.S_IMODE(os.stat(target).st_mode))  # a replaced file keeps its mode
+        except FileNotFoundError:
+            pass  # a new file: the mode the umask gave it
+        except BaseException:
+            os.close(handle)
+            os.remove(path)
+            raise
         return handle, path
     raise FileExistsError(f"no free temporary name beside {target} after 100 tries")
 

@@ -140,6 +140,20 @@ def test_a_written_file_gets_the_mode_open_would_give_and_a_replaced_one_keeps_i
     assert stat.S_IMODE(os.stat(tmp_path / "record.json").st_mode) == 0o640
 
 
+def test_a_temporary_whose_mode_cannot_be_set_is_removed(tmp_path, monkeypatch):
+    path = tmp_path / "record.json"
+    files.atomic_write_text(path, "old")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("chmod refused")
+
+    monkeypatch.setattr(os, "chmod", refuse)
+    with pytest.raises(PermissionError, match="chmod refused"):
+        files.atomic_write_text(path, "new")
+    assert path.read_text() == "old"
+    assert _leftovers(tmp_path) == []
+
+
 # --- downloads ----------------------------------------------------------------------
 BODY = os.urandom(1 << 20)
 
