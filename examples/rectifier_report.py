@@ -270,15 +270,17 @@ def size_summary(curve: list[dict]) -> str:
 
 
 def size_cell(entry: dict, name: str, metric: str) -> str:
-    """'12.34 ± 0.56 (n=3); Δ −0.78 [−1.90, 0.34]' for one rectifier at one size; '' if it has no run there."""
+    """'12.34 ± 0.56 (n=3); Δ -0.78 [-1.90, 0.34]' for one rectifier at one size, '(n=2, 1
+    diverged)' where runs diverged, '—' for the mean if all did; '' if it has no run there."""
     summary = entry["rectifiers"].get(name)
     if summary is None:
         return ""
-    s = summary[metric]
+    s, diverged = summary[metric], len(summary["diverged_seeds"])
+    counts = f"(n={s['n']}" + (f", {diverged} diverged)" if diverged else ")")
     if s["mean"] is None:
-        return f"— (n=0, {diverged_text(summary['diverged_seeds'])} diverged)"
+        return f"— {counts}"
     text = st.points(s["mean"]) + (f" ± {st.points(s['std'])}" if s["std"] is not None else "")
-    text += f" (n={s['n']})"
+    text += f" {counts}"
     comparison = entry["versus_relu"].get(name, {}).get(metric)
     if comparison is not None:
         low, high = comparison["ci"]

@@ -257,6 +257,33 @@ def test_the_report_is_rebuilt_from_run_records_alone(tmp_path):
     )
 
 
+def test_the_curve_table_joins_only_runs_that_differ_in_size_and_counts_diverged_runs(tmp_path):
+    """Runs at another lr are not a point of the same curve; a diverged run shows in its cell."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for size, lr in ((100, 0.05), (200, 0.05), (300, 0.1)):
+        for seed in range(3):
+            for name in ("ReLU", "PReLU"):
+                diverged = (size, name, seed) == (200, "PReLU", 2)
+                record = {
+                    "activation": name, "seed": seed, "dataset": "CIFAR-10", "arch": "small",
+                    "train_size": size, "test_size": 1000, "augment": False, "epochs": 5, "lr": lr,
+                    "batch_size": 128, "train_error": None if diverged else 0.0,
+                    "test_error": None if diverged else 0.4 + 0.01 * seed, "minutes": 1.0,
+                    "history": [], "diverged": "the loss diverged at step 3" if diverged else None,
+                }  # fmt: skip
+                (runs / f"{name}_{size}_{seed}.json").write_text(json.dumps(record))
+    result = run("rectifier_report.py", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = (tmp_path / "report.md").read_text()
+    assert report.count("### Against training-set size") == 1  # lr 0.1 has one size: no curve
+    assert "| test error % | 100 images, 5 epochs | 200 images, 5 epochs |\n" in report
+    assert (
+        "| PReLU | 41.00 ± 1.00 (n=3); Δ +0.00 [0.00, 0.00] | 40.50 ± 0.71 (n=2, 1 diverged);"
+        in report
+    )
+
+
 def test_seed_statistics_examples_run():
     result = subprocess.run([sys.executable, "-m", "doctest", str(EXAMPLES / "seed_statistics.py")],
                             capture_output=True, text=True, cwd=EXAMPLES, timeout=120)  # fmt: skip
